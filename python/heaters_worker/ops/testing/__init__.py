@@ -1,0 +1,1 @@
+"""Ops that exist only for tests and benchmarks; enabled by --test-ops."""

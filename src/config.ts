@@ -1,0 +1,112 @@
+// The one place the environment is read. Everything else receives a Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const EnvSchema = z.object({
+  HEATERS_DATA_DIR: z.string().min(1).default('.heaters-data'),
+  HEATERS_WORK_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().url().optional(),
+  HEATERS_PG_PORT: int(1).max(65535).default(54329),
+  STORAGE_URL: z.string().min(1).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_MULTIPART_THRESHOLD_MB: int(5).default(64),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  HEATERS_MASTER_STORAGE_CLASS: z.string().min(1).default('GLACIER_IR'),
+  HEATERS_GENERATE_MASTER: bool.default(false),
+  HEATERS_PYTHON: z.string().min(1).default('/usr/bin/python3'),
+  HEATERS_IO_WORKERS_MIN: int(0).default(1),
+  HEATERS_IO_WORKERS_MAX: int(1).default(4),
+  HEATERS_CPU_WORKERS_MIN: int(0).default(1),
+  HEATERS_CPU_WORKERS_MAX: int(1).default(2),
+  HEATERS_WORKER_MAX_TASKS: int(1).default(200),
+  HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536),
+  HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192),
+  HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600),
+  HEATERS_STAGE_CONCURRENCY: int(1).default(2),
+  HEATERS_SHUTDOWN_GRACE_S: int(0).default(30),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  NODE_ENV: z.string().default('production'),
+  // Extra literal values the logger must never print (comma separated).
+  HEATERS_SECRETS: z.string().default(''),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable, never echo its value: it may be a secret.
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.HEATERS_DATA_DIR);
+  const storageUrl = e.STORAGE_URL ?? `file://${path.join(dataDir, 'store')}`;
+  return {
+    dataDir,
+    workDir: path.resolve(e.HEATERS_WORK_DIR ?? path.join(dataDir, 'work')),
+    database: e.DATABASE_URL
+      ? { kind: 'external' as const, url: e.DATABASE_URL }
+      : { kind: 'embedded' as const, dir: path.join(dataDir, 'pg'), port: e.HEATERS_PG_PORT },
+    storage: {
+      url: storageUrl,
+      s3: {
+        endpoint: e.S3_ENDPOINT,
+        region: e.S3_REGION,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        multipartThresholdBytes: e.S3_MULTIPART_THRESHOLD_MB * 1024 * 1024,
+        accessKeyId: e.AWS_ACCESS_KEY_ID,
+        secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+        sessionToken: e.AWS_SESSION_TOKEN,
+      },
+      masterStorageClass: e.HEATERS_MASTER_STORAGE_CLASS,
+    },
+    generateMaster: e.HEATERS_GENERATE_MASTER,
+    python: {
+      executable: e.HEATERS_PYTHON,
+      io: { min: e.HEATERS_IO_WORKERS_MIN, max: e.HEATERS_IO_WORKERS_MAX },
+      cpu: { min: e.HEATERS_CPU_WORKERS_MIN, max: e.HEATERS_CPU_WORKERS_MAX },
+      maxTasksPerWorker: e.HEATERS_WORKER_MAX_TASKS,
+      maxRssBytes: e.HEATERS_WORKER_MAX_RSS_MB * 1024 * 1024,
+    },
+    download: {
+      maxBytes: e.HEATERS_MAX_DOWNLOAD_MB * 1024 * 1024,
+      timeoutMs: e.HEATERS_DOWNLOAD_TIMEOUT_S * 1000,
+    },
+    stageConcurrency: e.HEATERS_STAGE_CONCURRENCY,
+    shutdownGraceMs: e.HEATERS_SHUTDOWN_GRACE_S * 1000,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    log: { level: e.LOG_LEVEL, pretty: e.NODE_ENV === 'development' },
+    development: e.NODE_ENV === 'development',
+    // Every literal secret we know of, handed to the redacting logger.
+    secrets: [
+      e.AWS_SECRET_ACCESS_KEY,
+      e.AWS_SESSION_TOKEN,
+      e.DATABASE_URL ? passwordOf(e.DATABASE_URL) : undefined,
+      ...e.HEATERS_SECRETS.split(',').map((s) => s.trim()),
+    ].filter((s): s is string => !!s && s.length >= 4),
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const p = new URL(url).password;
+    return p ? decodeURIComponent(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}
