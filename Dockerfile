@@ -1,0 +1,38 @@
+# Heaters daemon image. Debian 12 (bookworm) so the apt packages match the ones the tests run on.
+# Node 24 comes from the official node image; we run our .ts sources directly (type stripping).
+FROM node:24-bookworm-slim
+
+# ffmpeg/ffprobe, and the Python the workers run: cv2 + numpy from Debian.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg python3 python3-opencv python3-numpy python3-pip ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+# Debian's yt-dlp is from 2023 and cannot follow YouTube: pin a current release instead.
+# [default] brings yt-dlp-ejs, whose JS challenge solver can use the node already in this image.
+ARG YT_DLP_VERSION=2026.8.19
+RUN pip3 install --no-cache-dir --break-system-packages "yt-dlp[default]==${YT_DLP_VERSION}"
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only: the image already has Node 24, so the `node` devDependency is not needed.
+# ffmpeg-static is optional and skipped: the Debian ffmpeg above is used.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+COPY src ./src
+COPY python ./python
+COPY bin ./bin
+COPY schema ./schema
+
+ENV NODE_ENV=production \
+    HEATERS_PYTHON=/usr/bin/python3 \
+    HEATERS_DATA_DIR=/data \
+    FFMPEG_PATH=/usr/bin/ffmpeg \
+    FFPROBE_PATH=/usr/bin/ffprobe
+
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+
+# SIGTERM drains in-flight jobs and the Python pools (see README "Shutdown").
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "src/cli/main.ts"]
+CMD ["daemon"]

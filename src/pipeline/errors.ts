@@ -1,0 +1,55 @@
+// One vocabulary of failure codes for a video, whatever layer raised them, and whether a retry helps.
+import { redactText } from '../log/index.ts';
+
+// Bad input: retrying cannot help, the video fails at once with this code.
+const PERMANENT = new Set([
+  'unsupported_url',
+  'http_error',
+  'not_found',
+  'not_a_video',
+  'no_video_stream',
+  'empty_file',
+  'corrupt',
+  'too_large',
+  'timeout',
+  'unreadable_input',
+  'encode_failed',
+  'bad_args',
+  'invalid_job',
+  'access_denied',
+]);
+
+export class StageError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'StageError';
+    this.code = code;
+  }
+}
+
+export interface Classified {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+const CODE_BY_NAME: Record<string, string> = {
+  WorkerCrashedError: 'worker_crashed',
+  TaskTimeoutError: 'task_timeout',
+  TaskCancelledError: 'cancelled',
+  ProtocolError: 'worker_protocol',
+  PoolExhaustedError: 'pool_exhausted',
+  WorkerStartError: 'worker_start',
+};
+
+/** Map any thrown value to a stable code and a redacted message fit to store on the video. */
+export function classify(err: unknown): Classified {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const raw = (e as { code?: unknown }).code;
+  // Node's own errno codes (ENOENT...) are not ours: they mean an internal failure.
+  const code =
+    typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : (CODE_BY_NAME[e.name] ?? 'internal');
+  const message = redactText(e.message || code).slice(0, 2000);
+  return { code, message, retryable: !PERMANENT.has(code) };
+}

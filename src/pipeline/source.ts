@@ -1,0 +1,121 @@
+// Getting the bytes of a video onto local disk: the download op, and the recovery paths that stages
+// use when their local input is gone (other host, wiped tmp, restart).
+import fs from 'node:fs/promises';
+import { DownloadProgress, DownloadResult } from '../download/schema.ts';
+import { listArtefacts } from '../db/index.ts';
+import { keyframeTimes, makeProxy, planProxy, probe } from '../media/index.ts';
+import type { Probe } from '../media/index.ts';
+import { analysisOutput } from '../scenes/analysis.ts';
+import { progressReporter } from './progress.ts';
+import type { StageContext } from './stage.ts';
+import { exists, workspace } from './workspace.ts';
+
+/** Run the download op on the I/O pool and probe the result. */
+export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promise<{ path: string; probe: Probe; title?: string | null }> {
+  const { deps, video, signal, log } = ctx;
+  const ws = workspace(deps.cfg.workDir, video.id);
+  await fs.mkdir(ws.downloadDir, { recursive: true });
+  const report = progressReporter(deps, video.id, 'download', log);
+  const raw = await deps.ioPool.run(
+    'download',
+    {
+      url: video.sourceUrl,
+      dest_dir: ws.downloadDir,
+      max_bytes: deps.cfg.download.maxBytes,
+      timeout_s: Math.ceil(deps.cfg.download.timeoutMs / 1000),
+      ffmpeg: deps.bins.ffmpeg,
+    },
+    {
+      // The op enforces its own timeout; ours is the backstop for a wedged worker.
+      timeoutMs: deps.cfg.download.timeoutMs + 60_000,
+      signal,
+      onProgress: (d) => {
+        const p = DownloadProgress.safeParse(d);
+        if (p.success) report(p.data);
+      },
+    },
+  );
+  const res = DownloadResult.parse(raw);
+  report({ percent: 100, downloaded_bytes: res.bytes, total_bytes: res.bytes }, true);
+  const probed = await probe(res.path, deps.bins);
+  ctx.metrics.details.downloadedBytes = res.bytes;
+  return { path: res.path, probe: probed, title: res.title ?? null };
+}
+
+export interface ProxyOutputs {
+  mode: 'remux' | 'encode';
+  encodePasses: number;
+  proxyPath: string;
+  masterPath?: string;
+  frames?: { path: string; width: number; height: number };
+  keyframeTimes: number[];
+}
+
+/** Make the proxy (and master when wanted) from a local source, reading keyframe times once. */
+export async function buildProxy(
+  ctx: StageContext<{ videoId: string }>,
+  sourcePath: string,
+  sourceProbe: Probe,
+): Promise<ProxyOutputs> {
+  const { deps, video, signal, log } = ctx;
+  const ws = workspace(deps.cfg.workDir, video.id);
+  const plan = planProxy(sourceProbe);
+  const wantMaster = video.options.master ?? deps.cfg.generateMaster;
+  // On the encode path the same decode also writes the detector's small analysis frames.
+  const analysis =
+    plan.mode === 'encode' && sourceProbe.video ? analysisOutput(sourceProbe.video, ws.frames) : undefined;
+  const report = progressReporter(deps, video.id, 'preprocess', log);
+  log.info({ mode: plan.mode, reasons: plan.reasons, master: wantMaster }, 'preprocess plan');
+  const res = await makeProxy({
+    src: sourcePath,
+    dst: ws.proxy,
+    probe: sourceProbe,
+    mode: plan.mode,
+    master: wantMaster ? ws.master : undefined,
+    extraOutputs: analysis ? [analysis.args] : [],
+    bins: deps.bins,
+    signal,
+    logger: log,
+    onProgress: (p) => report(p),
+  });
+  report({ percent: 100 }, true);
+  const kf = await keyframeTimes(res.proxyPath, deps.bins);
+  return {
+    mode: plan.mode,
+    encodePasses: res.encodePasses,
+    proxyPath: res.proxyPath,
+    masterPath: res.masterPath,
+    frames: analysis ? { path: ws.frames, width: analysis.width, height: analysis.height } : undefined,
+    keyframeTimes: kf,
+  };
+}
+
+/**
+ * A stage after preprocess found its local proxy missing. Recover from the last durable point:
+ * the object store when the proxy is already there, else download and preprocess again.
+ */
+export async function recoverProxy(ctx: StageContext<{ videoId: string }>): Promise<ProxyOutputs> {
+  const { deps, video, log, metrics } = ctx;
+  const ws = workspace(deps.cfg.workDir, video.id);
+  const wantMaster = video.options.master ?? deps.cfg.generateMaster;
+  const stored = await listArtefacts(deps.db, video.id);
+  const proxy = stored.find((a) => a.kind === 'proxy');
+  const master = stored.find((a) => a.kind === 'master');
+  if (proxy && (!wantMaster || master)) {
+    log.warn({ recovery: 'store' }, 'local proxy missing: fetching it from the object store');
+    await fs.mkdir(ws.dir, { recursive: true });
+    metrics.addStoreOps((await deps.store.get(proxy.objectKey, ws.proxy)).ops);
+    metrics.details.recoveredFrom = 'store';
+    const kf = video.keyframeTimes ?? (await keyframeTimes(ws.proxy, deps.bins));
+    return { mode: 'remux', encodePasses: 0, proxyPath: ws.proxy, keyframeTimes: kf };
+  }
+  log.warn({ recovery: 'redownload' }, 'local proxy missing and not stored: downloading again');
+  metrics.details.recoveredFrom = 'redownload';
+  const src = await fetchSource(ctx);
+  const out = await buildProxy(ctx, src.path, src.probe);
+  metrics.encodePasses += out.encodePasses;
+  await fs.rm(ws.downloadDir, { recursive: true, force: true });
+  return out;
+}
+
+export { exists };
