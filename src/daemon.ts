@@ -22,7 +22,7 @@ export interface Daemon {
 export async function openClient(cfg: Config, logger: Logger) {
   addSecrets(cfg.secrets);
   const database = await connectDatabase(cfg, logger);
-  const boss = await startBoss({ url: database.url, logger, supervise: false });
+  const boss = await startBoss({ url: database.url, logger });
   return {
     database,
     boss,
@@ -36,7 +36,7 @@ export async function openClient(cfg: Config, logger: Logger) {
 export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> {
   addSecrets(cfg.secrets);
   const t0 = Date.now();
-  const bins = resolveFfmpeg({ ffmpegPath: cfg.ffmpegPath, ffprobePath: cfg.ffprobePath });
+  const bins = await resolveFfmpeg({ ffmpegPath: cfg.ffmpegPath, ffprobePath: cfg.ffprobePath });
   const store = createStore(cfg.storage, { logger, development: cfg.development });
   const database = await connectDatabase(cfg, logger);
   const cleanup: Array<() => Promise<void>> = [() => database.close()];

@@ -3,24 +3,19 @@
 Protocol (ARCHITECTURE.md): one JSON request per line on stdin {id, op, args}; one JSON message per
 line on the protocol stream: ready, progress, result, error. Logs are JSON lines on stderr.
 """
+# First import: takes the real fd 1 for the protocol and points fd 1 (and sys.stdout) at stderr.
+from .protocol import send  # noqa: I001  (must stay first)
+
 import argparse
+import importlib
 import json
 import os
+import pkgutil
 import signal
 import sys
 import time
 import traceback
-
-# The protocol stream is a private copy of fd 1; fd 1 itself then points at stderr, so a stray print
-# (Python's or a C library's or a child process's) lands in the log, never in the protocol.
-_proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-
-
-def send(msg: dict) -> None:
-    _proto.write(json.dumps(msg, separators=(",", ":"), default=str) + "\n")
-    _proto.flush()
+from types import ModuleType
 
 
 def log(level: str, msg: str, **fields) -> None:
@@ -32,11 +27,23 @@ def _on_sigterm(_signum, _frame):
     raise SystemExit(0)
 
 
+def _add_test_ops(registry: dict[str, ModuleType]) -> None:
+    """Every module in ops/testing/ is a test op: discover them, so adding one needs no registry edit."""
+    from .ops import testing
+
+    for info in pkgutil.iter_modules(testing.__path__):
+        mod = importlib.import_module(f"{testing.__name__}.{info.name}")
+        name = getattr(mod, "NAME", None)
+        if isinstance(name, str) and getattr(mod, "TEST_ONLY", False) and name not in registry:
+            registry[name] = mod
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="heaters_worker")
     parser.add_argument("--test-ops", action="store_true", help="enable ops that exist only for tests")
     opts = parser.parse_args()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.stdin.reconfigure(encoding="utf-8")
 
     # Eager imports: this is the start-up cost the pool amortizes, paid once per process.
     import cv2
@@ -48,6 +55,8 @@ def main() -> int:
     from .ops import load_registry
 
     registry = load_registry(opts.test_ops)
+    if opts.test_ops:
+        _add_test_ops(registry)
     send({
         "type": "ready",
         "pid": os.getpid(),

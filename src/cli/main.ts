@@ -94,9 +94,9 @@ async function daemon(cfg: Config, logger: Logger): Promise<number> {
 async function ingest(cfg: Config, logger: Logger, url: string, master: boolean, wait: boolean): Promise<number> {
   const client = await openClient(cfg, logger);
   try {
-    const jobId = await sendIngest(client.boss, { url, options: { master } });
+    const sent = await sendIngest(client.boss, { url, options: { master } });
     // The daemon answers the ingest job with the video id (the same id for a duplicate URL).
-    const { videoId } = await awaitIngest(client.boss, jobId, { timeoutMs: 60_000 });
+    const { videoId } = await awaitIngest(client.boss, sent.id, { timeoutMs: 60_000 });
     process.stdout.write(`${videoId}\n`);
     if (!wait) return 0;
     const v = await watchVideo(client.database.pool, videoId);

@@ -55,7 +55,7 @@ export async function ensureSample(ffmpeg: string, dir: string, spec: SampleSpec
   const audioIn = spec.scenes.length;
   const codec = spec.codec === 'h264_aac'
     ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart']
-    : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '2M', '-row-mt', '1', '-c:a', 'libopus', '-b:a', '96k'];
+    : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-crf', '40', '-b:v', '0', '-row-mt', '1', '-c:a', 'libopus', '-b:a', '96k'];
   const tmp = `${out}.part${path.extname(out)}`;
   await execa(ffmpeg, [
     '-hide_banner', '-loglevel', 'error', '-y', ...inputs,

@@ -1,6 +1,7 @@
 // What `status`, `clips` and `report` print, from the database rows.
 import type pg from 'pg';
 import { getVideo, listArtefacts, listClips, listStageRuns } from '../db/index.ts';
+import { probeOf } from '../pipeline/probe-of.ts';
 import { bytes, progressLine, safe, seconds, table } from './format.ts';
 
 export class NotFound extends Error {}
@@ -22,10 +23,11 @@ export async function statusView(db: pg.Pool, id: string, json: boolean): Promis
   ];
   if (v.title) lines.push(`title     ${v.title}`);
   if (v.durationS) lines.push(`duration  ${seconds(v.durationS)} s`);
-  const pv = v.probe?.video;
-  if (pv) lines.push(`source    ${pv.codec} ${pv.width}x${pv.height} @ ${pv.fps.toFixed(3)} fps, audio ${v.probe?.audio?.codec ?? 'none'}`);
+  const probe = probeOf(v);
+  const pv = probe?.video;
+  if (pv) lines.push(`source    ${pv.codec} ${pv.width}x${pv.height} @ ${pv.fps.toFixed(3)} fps, audio ${probe?.audio?.codec ?? 'none'}`);
   if (v.errorCode) lines.push(`error     ${v.errorCode}: ${v.errorMessage ?? ''}`);
-  for (const a of artefacts) lines.push(`${a.kind.padEnd(9)} ${a.storeUri} (${bytes(a.bytes)}, sha256 ${a.sha256.slice(0, 16)}…${a.storageClass ? `, ${a.storageClass}` : ''})`);
+  for (const a of artefacts) lines.push(`${a.kind.padEnd(9)} ${a.storeUri} (${bytes(a.bytes)}, sha256 ${(a.sha256 ?? '').slice(0, 16)}…${a.storageClass ? `, ${a.storageClass}` : ''})`);
   return lines.join('\n');
 }
 

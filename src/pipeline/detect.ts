@@ -5,6 +5,7 @@ import { replaceClips } from '../db/index.ts';
 import { QUEUES } from '../queue/names.ts';
 import { DetectScenesResult } from '../scenes/schema.ts';
 import { DetectJob } from './jobs.ts';
+import { probeOf } from './probe-of.ts';
 import { progressReporter } from './progress.ts';
 import { recoverProxy } from './source.ts';
 import { defineStage } from './stage.ts';
@@ -15,13 +16,15 @@ export const detectStage = defineStage('detect', DetectJob, async (ctx) => {
   const { deps, video, data, log, signal } = ctx;
   let { proxyPath, masterPath, frames } = data;
   let keyframes = video.keyframeTimes;
+  let sourceProbe = probeOf(video);
   if (!(await exists(proxyPath))) {
     const rec = await recoverProxy(ctx);
     ({ proxyPath, masterPath, frames } = rec);
     keyframes = rec.keyframeTimes;
+    sourceProbe = rec.sourceProbe ?? sourceProbe;
   }
   if (frames && !(await exists(frames.path))) frames = undefined; // decode the proxy instead
-  const v = video.probe?.video;
+  const v = sourceProbe?.video;
   if (!v) throw new StageError('no_video_stream', 'video has no probe data');
   const report = progressReporter(deps, video.id, 'detect', log);
   const raw = await deps.cpuPool.run(

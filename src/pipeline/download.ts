@@ -1,5 +1,4 @@
 // Stage 1: fetch the best video+audio with yt-dlp in a pooled Python worker, probe it, hand over.
-import { setProbe } from '../db/index.ts';
 import { QUEUES } from '../queue/names.ts';
 import { DownloadJob } from './jobs.ts';
 import { fetchSource } from './source.ts';
@@ -8,6 +7,5 @@ import { defineStage } from './stage.ts';
 export const downloadStage = defineStage('download', DownloadJob, async (ctx) => {
   const { deps, video } = ctx;
   const src = await fetchSource(ctx);
-  await setProbe(deps.db, video.id, src.probe, { title: src.title ?? undefined, durationS: src.probe.durationS });
   await deps.boss.send(QUEUES.preprocess, { videoId: video.id, sourcePath: src.path, prevFinishedAt: Date.now() });
 });

@@ -34,22 +34,13 @@ export interface Classified {
   retryable: boolean;
 }
 
-const CODE_BY_NAME: Record<string, string> = {
-  WorkerCrashedError: 'worker_crashed',
-  TaskTimeoutError: 'task_timeout',
-  TaskCancelledError: 'cancelled',
-  ProtocolError: 'worker_protocol',
-  PoolExhaustedError: 'pool_exhausted',
-  WorkerStartError: 'worker_start',
-};
-
 /** Map any thrown value to a stable code and a redacted message fit to store on the video. */
 export function classify(err: unknown): Classified {
   const e = err instanceof Error ? err : new Error(String(err));
   const raw = (e as { code?: unknown }).code;
-  // Node's own errno codes (ENOENT...) are not ours: they mean an internal failure.
-  const code =
-    typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : (CODE_BY_NAME[e.name] ?? 'internal');
+  // Every layer (pool, media, download, storage) sets a lower-case code; Node's errno codes
+  // (ENOENT...) and anything else without one mean an internal failure.
+  const code = typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : 'internal';
   const message = redactText(e.message || code).slice(0, 2000);
   return { code, message, retryable: !PERMANENT.has(code) };
 }

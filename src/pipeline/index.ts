@@ -1,8 +1,8 @@
 // Wires the stages to their pg-boss queues. The public entry `heaters.ingest` creates (or finds) the
 // video and starts the chain; every later handoff is a job carrying the video id and local paths.
 import type { Job, JobWithMetadata } from 'pg-boss';
-import { createOrGetVideo, idempotencyKeyFor } from '../db/index.ts';
-import { IngestJob } from '../queue/ingest-job.ts';
+import { createOrGetVideo } from '../db/index.ts';
+import { IngestJob, ingestKeyOf } from '../queue/ingest-job.ts';
 import { QUEUES } from '../queue/names.ts';
 import type { Deps } from './deps.ts';
 import { detectStage } from './detect.ts';
@@ -15,9 +15,11 @@ export type { Deps } from './deps.ts';
 /** Create the video for an ingest command (once per idempotency key) and start the chain. */
 export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoId: string; created: boolean }> {
   const job = IngestJob.parse(input);
-  const options = job.options ?? {};
-  const idempotencyKey = options.idempotencyKey ?? idempotencyKeyFor(job.url, { master: options.master ?? false });
-  const { video, created } = await createOrGetVideo(deps.db, { url: job.url, idempotencyKey, options });
+  const { video, created } = await createOrGetVideo(deps.db, {
+    url: job.url,
+    idempotencyKey: ingestKeyOf(job),
+    options: job.options ?? {},
+  });
   if (created) await deps.boss.send(QUEUES.download, { videoId: video.id });
   deps.logger.info({ videoId: video.id, created }, created ? 'ingest accepted' : 'ingest joined an existing video');
   return { videoId: video.id, created };

@@ -1,10 +1,11 @@
 // Stage 2: remux when the source is already browser friendly, else exactly one encode; optional
 // FFV1 master from the same decode; keyframe times of the proxy read once and stored.
 import fs from 'node:fs/promises';
-import { setKeyframes, setProbe } from '../db/index.ts';
+import { setKeyframes } from '../db/index.ts';
 import { probe } from '../media/index.ts';
 import { QUEUES } from '../queue/names.ts';
 import { PreprocessJob } from './jobs.ts';
+import { probeOf } from './probe-of.ts';
 import { buildProxy, fetchSource } from './source.ts';
 import { defineStage } from './stage.ts';
 import { exists, workspace } from './workspace.ts';
@@ -12,14 +13,13 @@ import { exists, workspace } from './workspace.ts';
 export const preprocessStage = defineStage('preprocess', PreprocessJob, async (ctx) => {
   const { deps, video, data, log, metrics } = ctx;
   let sourcePath = data.sourcePath;
-  let sourceProbe = video.probe ?? undefined;
+  let sourceProbe = probeOf(video);
   if (!(await exists(sourcePath))) {
     log.warn({ recovery: 'redownload' }, 'local source missing: downloading again');
     metrics.details.recoveredFrom = 'redownload';
     const src = await fetchSource(ctx);
     sourcePath = src.path;
     sourceProbe = src.probe;
-    await setProbe(deps.db, video.id, src.probe, { title: src.title ?? undefined, durationS: src.probe.durationS });
   }
   sourceProbe ??= await probe(sourcePath, deps.bins);
   const out = await buildProxy(ctx, sourcePath, sourceProbe);

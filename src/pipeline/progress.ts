@@ -17,7 +17,8 @@ export function progressReporter(deps: Deps, videoId: string, stage: string, log
     const now = Date.now();
     if (force || now - lastDb >= DB_EVERY_MS) {
       lastDb = now;
-      const row = { stage, ...p, at: new Date(now).toISOString() };
+      const { percent, ...rest } = p;
+      const row = { stage, ...rest, ...(typeof percent === 'number' ? { percent } : {}), at: new Date(now).toISOString() };
       chain = chain.then(() => setProgress(deps.db, videoId, row)).catch((err) => log.warn({ err }, 'progress write failed'));
     }
     if (force || now - lastLog >= LOG_EVERY_MS) {

@@ -1,8 +1,8 @@
 // Getting the bytes of a video onto local disk: the download op, and the recovery paths that stages
 // use when their local input is gone (other host, wiped tmp, restart).
 import fs from 'node:fs/promises';
-import { DownloadProgress, DownloadResult } from '../download/schema.ts';
-import { listArtefacts } from '../db/index.ts';
+import { runDownload } from '../download/index.ts';
+import { listArtefacts, setKeyframes, setProbe } from '../db/index.ts';
 import { keyframeTimes, makeProxy, planProxy, probe } from '../media/index.ts';
 import type { Probe } from '../media/index.ts';
 import { analysisOutput } from '../scenes/analysis.ts';
@@ -10,14 +10,14 @@ import { progressReporter } from './progress.ts';
 import type { StageContext } from './stage.ts';
 import { exists, workspace } from './workspace.ts';
 
-/** Run the download op on the I/O pool and probe the result. */
+/** Run the download op on the I/O pool, probe the result and record the probe on the video. */
 export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promise<{ path: string; probe: Probe; title?: string | null }> {
   const { deps, video, signal, log } = ctx;
   const ws = workspace(deps.cfg.workDir, video.id);
   await fs.mkdir(ws.downloadDir, { recursive: true });
   const report = progressReporter(deps, video.id, 'download', log);
-  const raw = await deps.ioPool.run(
-    'download',
+  const res = await runDownload(
+    deps.ioPool,
     {
       url: video.sourceUrl,
       dest_dir: ws.downloadDir,
@@ -25,19 +25,11 @@ export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promi
       timeout_s: Math.ceil(deps.cfg.download.timeoutMs / 1000),
       ffmpeg: deps.bins.ffmpeg,
     },
-    {
-      // The op enforces its own timeout; ours is the backstop for a wedged worker.
-      timeoutMs: deps.cfg.download.timeoutMs + 60_000,
-      signal,
-      onProgress: (d) => {
-        const p = DownloadProgress.safeParse(d);
-        if (p.success) report(p.data);
-      },
-    },
+    { signal, onProgress: (p) => report(p) },
   );
-  const res = DownloadResult.parse(raw);
   report({ percent: 100, downloaded_bytes: res.bytes, total_bytes: res.bytes }, true);
   const probed = await probe(res.path, deps.bins);
+  await setProbe(deps.db, video.id, probed, { title: res.title ?? undefined, durationS: probed.durationS });
   ctx.metrics.details.downloadedBytes = res.bytes;
   return { path: res.path, probe: probed, title: res.title ?? null };
 }
@@ -49,6 +41,8 @@ export interface ProxyOutputs {
   masterPath?: string;
   frames?: { path: string; width: number; height: number };
   keyframeTimes: number[];
+  /** Set when the source had to be fetched again (the stage's video row may predate the probe). */
+  sourceProbe?: Probe;
 }
 
 /** Make the proxy (and master when wanted) from a local source, reading keyframe times once. */
@@ -114,8 +108,9 @@ export async function recoverProxy(ctx: StageContext<{ videoId: string }>): Prom
   const src = await fetchSource(ctx);
   const out = await buildProxy(ctx, src.path, src.probe);
   metrics.encodePasses += out.encodePasses;
+  await setKeyframes(deps.db, video.id, out.keyframeTimes);
   await fs.rm(ws.downloadDir, { recursive: true, force: true });
-  return out;
+  return { ...out, sourceProbe: src.probe };
 }
 
 export { exists };

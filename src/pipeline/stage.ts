@@ -4,14 +4,14 @@
 import type { Job, JobWithMetadata } from 'pg-boss';
 import type { z } from 'zod';
 import { failVideo, getVideo, recordStageRun, setState } from '../db/index.ts';
-import type { Video, VideoState } from '../db/index.ts';
+import type { ActiveVideoState, Video } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Deps } from './deps.ts';
 import { classify } from './errors.ts';
 
 export type StageName = 'download' | 'preprocess' | 'detect' | 'finalize';
 
-const STATE_OF: Record<StageName, VideoState> = {
+const STATE_OF: Record<StageName, ActiveVideoState> = {
   download: 'downloading',
   preprocess: 'preprocessing',
   detect: 'detecting',

@@ -1,0 +1,74 @@
+"""download: fetch a source video into dest_dir as source.<ext>.
+
+args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?}
+  url: http(s):// (anything yt-dlp understands: direct files, DASH/HLS manifests, sites),
+       file:// or an absolute local path. Other schemes fail with unsupported_url before any I/O.
+result: {path, bytes, ext, extractor, title, format_id, webpage_url, duration_s, width, height,
+         vcodec, acodec} (the last ones are whatever yt-dlp knows, often null; the daemon ffprobes).
+progress: {stage:"download", percent, downloaded_bytes, total_bytes, speed_bps, eta_s}, ~2/s + final.
+errors: unsupported_url, not_found, http_error, network, too_large, timeout, not_a_video,
+        download_failed, bad_request.
+This op owns every dest_dir/source.* file: earlier ones are removed first, and partial ones on failure.
+"""
+import os
+from typing import Any
+
+from ..errors import OpError
+from ..fetch.limits import Abort, Alarm, Budget
+from ..fetch.local import fetch_local
+from ..fetch.progress import ProgressReporter
+from ..fetch.remote import fetch_remote
+from ..fetch.sniff import non_media_reason
+from ..fetch.urls import classify, safe_url
+from ..fetch.workspace import clear_outputs
+
+NAME = "download"
+TEST_ONLY = False
+
+
+def _args(args: dict) -> tuple[str, str, int, float, Any]:
+    url, dest_dir = args.get("url"), args.get("dest_dir")
+    max_bytes, timeout_s, ffmpeg = args.get("max_bytes"), args.get("timeout_s"), args.get("ffmpeg")
+    if not isinstance(url, str):
+        raise OpError("bad_request", "url must be a string")
+    if not isinstance(dest_dir, str) or not os.path.isabs(dest_dir):
+        raise OpError("bad_request", "dest_dir must be an absolute path")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, float)) or max_bytes <= 0:
+        raise OpError("bad_request", "max_bytes must be a positive number")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or timeout_s <= 0:
+        raise OpError("bad_request", "timeout_s must be a positive number")
+    if ffmpeg is not None and not isinstance(ffmpeg, str):
+        raise OpError("bad_request", "ffmpeg must be a string path")
+    return url, dest_dir, int(max_bytes), float(timeout_s), ffmpeg
+
+
+def run(args: dict, ctx) -> dict:
+    url, dest_dir, max_bytes, timeout_s, ffmpeg = _args(args)
+    source = classify(url)  # unsupported_url here means nothing touched disk or network
+    os.makedirs(dest_dir, exist_ok=True)
+    keep = source.target if source.kind == "local" else None
+    clear_outputs(dest_dir, keep)
+    budget = Budget(max_bytes, timeout_s)
+    progress = ProgressReporter(ctx.progress, budget)
+    shown = source.target if source.kind == "local" else safe_url(url)
+    ctx.log("info", "download start", url=shown, kind=source.kind, max_bytes=max_bytes, timeout_s=timeout_s)
+    ok = False
+    try:
+        with Alarm(budget):
+            if source.kind == "local":
+                result = fetch_local(source.target, dest_dir, budget, progress)
+            else:
+                result = fetch_remote(source.target, dest_dir, budget, progress, ctx.log, ffmpeg)
+        reason = non_media_reason(result["path"])
+        if reason:
+            raise OpError("not_a_video", f"{shown} is {reason}, not a video")
+        progress.final(result["bytes"])
+        ok = True
+        ctx.log("info", "download done", url=shown, bytes=result["bytes"], ext=result["ext"],
+                extractor=result["extractor"])
+        return result
+    except Abort as e:
+        raise e.to_op_error() from None
+    finally:
+        if not ok:
+            clear_outputs(dest_dir, keep)

@@ -1,0 +1,258 @@
+"""Cuts from per-frame signals: hard cuts, flash suppression, gradual transitions, minimum length.
+
+All decisions are relative to the local neighbourhood, so sustained motion or noise (a high but
+steady score) does not fire, while the same absolute score in a quiet stretch does.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from .signal import LAGS, Signals
+
+SIDE_LAG = 12
+SIDE_SPREAD = 3
+
+
+def _rolling_max(x: np.ndarray, half: int) -> np.ndarray:
+    padded = np.pad(x, half, mode="constant", constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    with np.errstate(all="ignore"):
+        out = np.nanmax(np.where(np.isnan(windows), -np.inf, windows), axis=1)
+    return np.where(np.isinf(out), np.nan, out).astype(np.float32)
+
+
+def _hist_lags(hist: np.ndarray) -> np.ndarray:
+    """hd[k][i] = total-variation distance between the histograms of frames i and i-k (0..1)."""
+    n = hist.shape[0]
+    hd = np.full((LAGS + 1, n), np.nan, dtype=np.float32)
+    for k in range(1, LAGS + 1):
+        if n > k:
+            hd[k, k:] = 0.5 * np.abs(hist[k:] - hist[:-k]).sum(axis=1)
+    return hd
+
+
+def _rolling_median(x: np.ndarray, half: int) -> np.ndarray:
+    if x.size == 0:
+        return x.copy()
+    padded = np.pad(x, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return np.nanmedian(windows, axis=1)
+
+
+def _at(a: np.ndarray, i: int, default: float = np.nan) -> float:
+    return float(a[i]) if 0 <= i < a.shape[-1] else default
+
+
+def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flashes: list[tuple[int, int]],
+              debug: Optional[list] = None) -> list[dict]:
+    """Hard cuts; the flash excursions found on the way are appended to `flashes` as (a, b): frames
+    a and b look alike, the frames between them are the flash."""
+    c, n = sig.content, sig.frames
+    hd = _hist_lags(sig.hist)
+    c1 = np.nan_to_num(c[1])
+    h1 = np.nan_to_num(hd[1])
+    ref_c = _rolling_median(c1, int(p["window"]))
+    ref_h = _rolling_median(h1, int(p["window"]))
+    cuts = []
+    for i in range(1, n):
+        boost = p["keyframe_boost"] if i in keyframes else 1.0
+        by_content = c1[i] >= p["content_min"] and c1[i] >= p["content_ratio"] * boost * ref_c[i]
+        by_hist = (h1[i] >= p["hist_min"] and h1[i] >= p["hist_ratio"] * boost * ref_h[i] + 0.02
+                   and c1[i] >= p["hist_content_min"])
+        if not (by_content or by_hist):
+            continue
+        # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
+        wide_c = max(c1[i], _at(c[5], i + 2, c1[i]))
+        # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
+        conc = c1[i] / max(wide_c, 1e-6)
+        flash = _is_flash(i, c, hd, int(p["max_flash"]), float(p["flash_return"]))
+        if debug is not None:
+            debug.append({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
+                          "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
+                          "byc": bool(by_content), "byh": bool(by_hist), "conc": round(conc, 2),
+                          "flash": flash, "kf": i in keyframes})
+        if flash:
+            flashes.append(flash)
+            continue
+        if conc < p["concentration"]:
+            continue
+        strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
+        cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength)})
+    return cuts
+
+
+def _is_flash(i: int, c: np.ndarray, hd: np.ndarray, max_flash: int, ret: float) -> Optional[tuple[int, int]]:
+    """True if frames a < i <= b, at most max_flash+1 apart, look alike although i jumped: the
+    jump at i is the start or the end of a short excursion (a flash), not a change of shot."""
+    n = c.shape[1]
+    for a in range(i - 1, max(-1, i - 2 - max_flash), -1):
+        for b in range(i, min(n, a + max_flash + 2)):
+            lag = b - a
+            if lag < 2:
+                continue
+            spike_c = float(np.nanmax(c[1, a + 1:b + 1]))
+            spike_h = float(np.nanmax(hd[1, a + 1:b + 1]))
+            if c[lag, b] <= ret * spike_c or hd[lag, b] <= ret * spike_h:
+                return a, b
+    return None
+
+
+def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: list[tuple[int, int]],
+                 debug: Optional[list] = None) -> list[dict]:
+    n = sig.frames
+    thumbs = sig.thumbs.astype(np.float32)
+    hist = sig.hist.copy()
+    # Paint flashes out (each flash frame takes the picture from before it): long-range distances
+    # must not see them.
+    for a, b in flashes:
+        thumbs[a + 1:b] = thumbs[a]
+        hist[a + 1:b] = hist[a]
+    hard_frames = np.array(sorted(h["frame"] for h in hard), dtype=np.int64)
+    cands = []
+    for k in p["gradual_lags"]:
+        half = k // 2
+        if n <= k + 2:
+            continue
+        lk = np.full(n, np.nan, dtype=np.float32)
+        hk = np.full(n, np.nan, dtype=np.float32)
+        lk[half:half + n - k] = np.abs(thumbs[k:] - thumbs[:-k]).mean(axis=(1, 2, 3))
+        hk[half:half + n - k] = 0.5 * np.abs(hist[k:] - hist[:-k]).sum(axis=1)
+        # How much the picture changes anyway just outside the window, over a shorter span s
+        # (a longer one would reach into the neighbouring shots): motion saturates within s frames.
+        sl = min(k, SIDE_LAG)
+        ls = np.full(n, np.nan, dtype=np.float32)
+        hs = np.full(n, np.nan, dtype=np.float32)
+        ls[sl:] = np.abs(thumbs[sl:] - thumbs[:-sl]).mean(axis=(1, 2, 3))  # D(i, i-sl), indexed by i
+        hs[sl:] = 0.5 * np.abs(hist[sl:] - hist[:-sl]).sum(axis=1)
+        # Max over a few neighbouring pairs: one pair of a shaking camera may happen to line up.
+        ls, hs = _rolling_max(ls, SIDE_SPREAD), _rolling_max(hs, SIDE_SPREAD)
+        side = np.full(n, np.nan, np.float32)
+        hside = np.full(n, np.nan, np.float32)
+        # left: D(m-half-sl, m-half) = ls[m-half]; right: D(m+half, m+half+sl) = ls[m+half+sl]
+        idx = np.arange(n)
+        left, right = idx - half, idx + half + sl
+        lv = np.where(left >= 0, ls[np.clip(left, 0, n - 1)], np.nan)
+        rv = np.where(right < n, ls[np.clip(right, 0, n - 1)], np.nan)
+        side = np.fmax(lv, rv)  # fmax ignores NaN (video edges): one side is enough
+        lv = np.where(left >= 0, hs[np.clip(left, 0, n - 1)], np.nan)
+        rv = np.where(right < n, hs[np.clip(right, 0, n - 1)], np.nan)
+        hside = np.fmax(lv, rv)
+        ok_c = (lk >= p["gradual_min"]) & (lk >= p["gradual_ratio"] * (np.nan_to_num(side, nan=0.0) + 2.0))
+        ok_h = ((hk >= p["gradual_hist_min"]) & (hk >= p["gradual_hist_ratio"] * (np.nan_to_num(hside, nan=0.0) + 0.03))
+                & (lk >= 0.6 * p["gradual_min"]))
+        ok = ok_c | ok_h
+        m = 0
+        while m < n:
+            if not ok[m]:
+                m += 1
+                continue
+            run_end = m
+            while run_end + 1 < n and ok[run_end + 1]:
+                run_end += 1
+            run = np.arange(m, run_end + 1)
+            vals = lk[run]
+            top = run[vals >= 0.95 * np.nanmax(vals)]
+            centre = int(round((top[0] + top[-1]) / 2))
+            near_hard = hard_frames.size and np.abs(hard_frames - centre).min() <= half + 2
+            if debug is not None:
+                debug.append({"k": k, "run": [int(m), int(run_end)], "centre": centre, "lk": round(float(lk[centre]), 1),
+                              "side": round(float(np.nan_to_num(side[centre])), 1), "hk": round(float(hk[centre]), 2),
+                              "hside": round(float(np.nan_to_num(hside[centre])), 2), "near_hard": bool(near_hard)})
+            if not near_hard:
+                cands.append((centre, k, float(lk[centre]), float(np.nan_to_num(side[centre], nan=0.0))))
+            m = run_end + 1
+    # One transition passes at several lags. Group overlapping candidates; in each group take the
+    # smallest lag that already sees (almost) the whole change: its window is the tightest one
+    # around the transition, so its ends are the best references for locating the middle.
+    cands.sort()
+    groups: list[list[tuple[int, int, float, float]]] = []
+    for cand in cands:
+        if groups and any(abs(cand[0] - o[0]) <= max(cand[1], o[1]) // 2 for o in groups[-1]):
+            groups[-1].append(cand)
+        else:
+            groups.append([cand])
+    out = []
+    for group in groups:
+        best = max(c[2] for c in group)
+        centre, k, lk_val, side_val = min((c for c in group if c[2] >= 0.85 * best), key=lambda c: (c[1], -c[2]))
+        lo = max([h + 1 for h in hard_frames.tolist() if h <= centre] + [0])
+        hi = min([h - 1 for h in hard_frames.tolist() if h > centre] + [n - 1])
+        cut = _refine(thumbs, centre, k, lo, hi)
+        # The pictures before and after must differ: a flash or a short excursion inside the
+        # window also raises the lagged distance, but leaves both ends alike.
+        if debug is not None:
+            debug.append({"chosen": centre, "k": k, "lk": round(lk_val, 1), "refined": cut})
+        a_i, b_i = cut.pop("a"), cut.pop("b")
+        mix = _mixture_residual(thumbs, cut["frame"], a_i, b_i)
+        hab = float(0.5 * np.abs(hist[a_i] - hist[b_i]).sum())
+        if debug is not None:
+            debug[-1].update(mix=round(mix, 3), hab=round(hab, 2), side=round(side_val, 1))
+        # Both ends differ (in colours, or clearly more than the picture drifts anyway) and the
+        # middle is made of them.
+        distinct = hab >= p["gradual_hist_min"] or cut["score"] >= 2 * p["gradual_ratio"] * (side_val + 2.0)
+        if (cut["score"] >= p["gradual_min"] and cut["score"] >= 0.5 * lk_val and distinct
+                and mix <= p["gradual_mix"]):
+            out.append(cut)
+    return out
+
+
+def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
+    """Locate the middle of a transition between A (just before the detection window) and B (just
+    after it); never across a hard cut."""
+    half = k // 2 + 2
+    a_i, b_i = max(lo, centre - half), min(hi, centre + half)
+    a, b = thumbs[a_i], thumbs[b_i]
+    span = thumbs[a_i:b_i + 1]
+    da = np.abs(span - a).mean(axis=(1, 2, 3))
+    db = np.abs(span - b).mean(axis=(1, 2, 3))
+    dab = float(np.abs(a - b).mean())
+    total = da + db
+    if total.max() > 1.3 * max(dab, 1e-6):
+        # Through a colour (fade to black or white): the middle of the span where the picture is
+        # neither A nor B any more.
+        away = np.flatnonzero((da > 0.1 * dab) & (db > 0.1 * dab))
+        mid = int(round((away[0] + away[-1]) / 2)) if away.size else int(np.argmax(total))
+    else:
+        # A blend or a wipe: the middle is where half of the pixels are already closer to B than
+        # to A (area for a wipe, time for a blend; robust to motion on either side).
+        closer_b = (np.abs(span - b) < np.abs(span - a)).reshape(len(span), -1).mean(axis=1)
+        mid = int(np.argmin(np.abs(closer_b - 0.5)))
+    return {"frame": a_i + mid, "score": round(dab, 3), "kind": "gradual", "a": a_i, "b": b_i}
+
+
+def _mixture_residual(thumbs: np.ndarray, mid: int, a_i: int, b_i: int) -> float:
+    """How far the middle frame is from being made of A and B, relative to how A and B differ.
+    Fades and dissolves are blends (M = x*A + y*B + z: through black or white too); wipes take each
+    pixel from A or from B. Camera motion is neither, so it scores high. 0 = a perfect mix."""
+    a, b, m = (thumbs[i].reshape(-1) for i in (a_i, b_i, mid))
+    scale = float(np.abs(a - b).mean()) + 1e-6
+    design = np.stack([a, b, np.ones_like(a)], axis=1)
+    coef, *_ = np.linalg.lstsq(design, m, rcond=None)
+    blend = float(np.abs(design @ coef - m).mean()) / scale
+    pick = float(np.minimum(np.abs(m - a), np.abs(m - b)).mean()) / scale
+    return min(blend, pick)
+
+
+def apply_min_scene_len(cuts: list[dict], min_len: int) -> list[dict]:
+    """Among cuts closer than min_len frames, keep the strongest (a hard cut beats a gradual one)."""
+    ordered = sorted(cuts, key=lambda c: (c["kind"] != "hard", -c.get("strength", c["score"])))
+    kept: list[dict] = []
+    for cut in ordered:
+        if cut["frame"] < min_len:
+            continue
+        if all(abs(cut["frame"] - k["frame"]) >= min_len for k in kept):
+            kept.append(cut)
+    return [{k: v for k, v in c.items() if k != "strength"} for c in sorted(kept, key=lambda c: c["frame"])]
+
+
+def detect(sig: Signals, p: dict[str, Any], keyframes: set[int], debug: Optional[dict] = None) -> list[dict]:
+    dbg_h: Optional[list] = [] if debug is not None else None
+    dbg_g: Optional[list] = [] if debug is not None else None
+    flashes: list[tuple[int, int]] = []
+    hard = hard_cuts(sig, p, keyframes, flashes, dbg_h)
+    gradual = gradual_cuts(sig, p, hard, flashes, dbg_g) if p["gradual"] else []
+    if debug is not None:
+        debug["hard"], debug["gradual"] = dbg_h, dbg_g
+    return apply_min_scene_len(hard + gradual, int(p["min_scene_len"]))

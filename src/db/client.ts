@@ -1,0 +1,68 @@
+// Connection pool, the "pool or client" type every query function takes, and transactions.
+import pg from 'pg';
+import type { Logger } from '../log/index.ts';
+
+/** What every data function accepts: the pool, or a client (possibly inside a transaction). */
+export type Db = pg.Pool | pg.PoolClient | pg.Client;
+
+export type DbErrorCode = 'VIDEO_NOT_FOUND' | 'VIDEO_FAILED' | 'INVALID_INPUT';
+
+export class DbError extends Error {
+  readonly code: DbErrorCode;
+  constructor(code: DbErrorCode, message: string) {
+    super(message);
+    this.name = 'DbError';
+    this.code = code;
+  }
+}
+
+export function createDb(url: string, opts: { logger?: Logger; max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    application_name: opts.applicationName ?? 'heaters',
+  });
+  // Without a listener, an idle client's error (server restart, network) crashes the process.
+  pool.on('error', (err) => opts.logger?.warn({ err }, 'idle postgres client error'));
+  return pool;
+}
+
+/**
+ * Run `fn` atomically. On the pool: a dedicated client with BEGIN/COMMIT. On a client that is idle:
+ * BEGIN/COMMIT on it. On a client already inside a transaction: a savepoint, so the caller's
+ * transaction stays the caller's to commit.
+ */
+export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient | pg.Client) => Promise<T>): Promise<T> {
+  if (db instanceof pg.Pool) {
+    const client = await db.connect();
+    try {
+      return await inTransaction(client, fn);
+    } finally {
+      client.release();
+    }
+  }
+  if (db.getTransactionStatus() === 'T') {
+    await db.query('SAVEPOINT heaters_tx');
+    try {
+      const result = await fn(db);
+      await db.query('RELEASE SAVEPOINT heaters_tx');
+      return result;
+    } catch (err) {
+      await db.query('ROLLBACK TO SAVEPOINT heaters_tx').catch(() => undefined);
+      throw err;
+    }
+  }
+  return inTransaction(db, fn);
+}
+
+async function inTransaction<C extends pg.PoolClient | pg.Client, T>(client: C, fn: (client: C) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+// Public face of the database module: import from here.
+export { createDb, withTransaction, DbError } from './client.ts';
+export type { Db, DbErrorCode } from './client.ts';
+export { migrate, loadMigrations, MigrationError } from './migrate.ts';
+export type { Migration, MigrateResult } from './migrate.ts';
+export { startEmbeddedPostgres, embeddedUrl, EmbeddedPostgresError } from './embedded.ts';
+export type { EmbeddedPostgres, EmbeddedPostgresErrorCode, StartEmbeddedPostgresOptions } from './embedded.ts';
+export { idempotencyKeyFor, normalizeSourceUrl } from './idempotency.ts';
+export {
+  VIDEO_STATES,
+  MAX_ERROR_MESSAGE_CHARS,
+  createOrGetVideo,
+  getVideo,
+  setState,
+  setProgress,
+  setProbe,
+  setKeyframes,
+  failVideo,
+  markReady,
+  storableErrorMessage,
+} from './videos.ts';
+export type { ActiveVideoState, CreateVideoInput, Video, VideoProgress, VideoState } from './videos.ts';
+export { replaceClips, listClips } from './clips.ts';
+export type { Clip, ClipInput, Detector, ReviewState } from './clips.ts';
+export { upsertArtefact, listArtefacts } from './artefacts.ts';
+export type { Artefact, ArtefactInput, ArtefactKind } from './artefacts.ts';
+export { recordStageRun, listStageRuns } from './stage-runs.ts';
+export type { StageRun, StageRunInput, StoreOps } from './stage-runs.ts';

@@ -1,0 +1,5 @@
+export { DOWNLOAD_ERROR_CODES, DownloadError, isDownloadErrorCode, RETRYABLE_DOWNLOAD_ERRORS } from './errors.ts';
+export type { DownloadErrorCode } from './errors.ts';
+export { DownloadArgs, DownloadProgress, DownloadResult } from './schema.ts';
+export { runDownload, toDownloadError } from './run.ts';
+export type { DownloadPool, RunDownloadOptions } from './run.ts';

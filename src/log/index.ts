@@ -1,0 +1,15 @@
+// Public face of the logging module: import from here, not from the files behind it.
+export { createLogger, formatMessage, isRedactingLogger, LEVELS } from './logger.ts';
+export type { CreateLoggerOptions, LevelName, Logger } from './logger.ts';
+export {
+  REDACTED,
+  addSecrets,
+  clearSecrets,
+  isSecretEnvName,
+  isSensitiveKey,
+  redactText,
+  redactValue,
+  refreshEnvSecrets,
+} from './redact.ts';
+export { relayLine } from './relay.ts';
+export type { RelayOptions, RelaySource } from './relay.ts';

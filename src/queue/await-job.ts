@@ -1,0 +1,26 @@
+// Waiting for the daemon's answer to an ingest job: its output carries the video id.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import { QUEUES } from './names.ts';
+
+const IngestOutput = z.object({ videoId: z.uuid() });
+
+export class IngestNotPickedUpError extends Error {
+  readonly code = 'not_picked_up';
+}
+
+export async function awaitIngest(boss: PgBoss, jobId: string, opts: { timeoutMs: number }): Promise<{ videoId: string }> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const job = await boss.getJobById(QUEUES.ingest, jobId);
+    if (job?.state === 'completed') return IngestOutput.parse(job.output);
+    if (job?.state === 'failed' || job?.state === 'cancelled') {
+      throw new Error(`ingest job ${job.state}: ${JSON.stringify(job.output ?? {}).slice(0, 500)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new IngestNotPickedUpError(`ingest job ${jobId} was not answered within ${opts.timeoutMs} ms: is a daemon running against this database?`);
+    }
+    await sleep(50); // the job row is the only place its output lives; a short poll reads it
+  }
+}

@@ -1,0 +1,233 @@
+// End to end: URL in, proxy in object storage and clips in Postgres out, through the real daemon.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_SAMPLE, ensureSample, sampleCutFrames } from '../src/cli/sample.ts';
+import type { SampleSpec } from '../src/cli/sample.ts';
+import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } from '../src/db/index.ts';
+import { probe, resolveFfmpeg } from '../src/media/index.ts';
+import { probeOf } from '../src/pipeline/probe-of.ts';
+import { QUEUES } from '../src/queue/index.ts';
+import { REPO_ROOT } from './helpers/sample-media.ts';
+import { ensureSampleMedia } from './helpers/sample-media.ts';
+import type { SampleMedia } from './helpers/sample-media.ts';
+import { startMediaServer } from './helpers/media-server.ts';
+import type { MediaServer } from './helpers/media-server.ts';
+import { startTestPostgres } from './helpers/postgres.ts';
+import type { TestPostgres } from './helpers/postgres.ts';
+import { startS3rver } from './helpers/s3rver.ts';
+import type { S3rverHandle } from './helpers/s3rver.ts';
+import { startTestDaemon } from './helpers/daemon.ts';
+import type { TestDaemon } from './helpers/daemon.ts';
+
+const E2E_DIR = path.join(REPO_ROOT, '.cache', 'e2e');
+const CUT_SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
+
+let pg: TestPostgres;
+let s3: S3rverHandle;
+let samples: SampleMedia;
+let media: MediaServer; // the bad-input and DASH samples
+let cutsServer: MediaServer; // our samples with known cut frames
+let daemon: TestDaemon;
+let bins: { ffmpeg: string; ffprobe: string };
+let scratch: string;
+
+before(async () => {
+  bins = await resolveFfmpeg();
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'heaters-pipeline-'));
+  await mkdir(E2E_DIR, { recursive: true });
+  [pg, s3, samples] = await Promise.all([startTestPostgres(), startS3rver(), ensureSampleMedia({ ffmpeg: bins.ffmpeg })]);
+  await ensureSample(bins.ffmpeg, E2E_DIR, CUT_SPEC);
+  await ensureSample(bins.ffmpeg, E2E_DIR, { ...CUT_SPEC, codec: 'vp9_opus' });
+  // Over the 1 MB limit set below; the size check fires before any content check.
+  await writeFile(path.join(E2E_DIR, 'big.mp4'), randomBytes(1_600_000));
+  media = await startMediaServer(samples.root);
+  cutsServer = await startMediaServer(E2E_DIR);
+  daemon = await startTestDaemon({
+    DATABASE_URL: pg.url,
+    STORAGE_URL: `s3://${s3.bucket}/heaters`,
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    HEATERS_MAX_DOWNLOAD_MB: '1',
+  });
+});
+
+after(async () => {
+  await daemon?.close();
+  await Promise.all([media?.stop(), cutsServer?.stop()]);
+  await s3?.stop();
+  await pg?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+const cutUrl = (codec: SampleSpec['codec']) =>
+  cutsServer.url(`/${path.basename(cutSamplePath(codec))}`);
+const cutSamplePath = (codec: SampleSpec['codec']) =>
+  path.join(E2E_DIR, `sample-${CUT_SPEC.width}x${CUT_SPEC.height}-${CUT_SPEC.fps}-${CUT_SPEC.scenes.join('_')}-${codec}.${codec === 'h264_aac' ? 'mp4' : 'webm'}`);
+
+async function ready(url: string, options: { master?: boolean } = {}) {
+  const { videoId } = await daemon.ingest(url, options);
+  const v = await daemon.waitSettled(videoId);
+  assert.equal(v.state, 'ready', `expected ready, got ${v.state} ${v.errorCode ?? ''}: ${v.errorMessage ?? ''}`);
+  return v;
+}
+
+async function storedProxyProbe(videoId: string) {
+  const proxy = (await listArtefacts(daemon.deps.db, videoId)).find((a) => a.kind === 'proxy');
+  assert.ok(proxy, 'proxy artefact recorded');
+  const local = path.join(scratch, `${videoId}.mp4`);
+  const got = await daemon.deps.store.get(proxy.objectKey, local);
+  assert.equal(got.sha256, proxy.sha256, 'stored bytes match the recorded sha256');
+  return probe(local, bins);
+}
+
+async function stageRun(videoId: string, stage: string) {
+  const runs = (await listStageRuns(daemon.deps.db, videoId)).filter((r) => r.stage === stage && r.ok);
+  assert.equal(runs.length, 1, `one successful ${stage} run`);
+  return runs[0]!;
+}
+
+describe('ingest chain (S3 store)', () => {
+  test('progressive H.264/AAC MP4: remux, clips at the cut frames, exactly one PUT', async () => {
+    const v = await ready(cutUrl('h264_aac'));
+    const pre = await stageRun(v.id, 'preprocess');
+    assert.equal(pre.encodePasses, 0, 'remux: no encode');
+    const p = await storedProxyProbe(v.id);
+    assert.equal(p.video?.codec, 'h264');
+    assert.equal(p.audio?.codec, 'aac');
+    const clips = await listClips(daemon.deps.db, v.id);
+    const starts = clips.slice(1).map((c) => c.startFrame);
+    const expected = sampleCutFrames(CUT_SPEC);
+    assert.equal(starts.length, expected.length, `cuts found at ${starts} for ${expected}`);
+    starts.forEach((f, i) => assert.ok(Math.abs(f - expected[i]!) <= 1, `cut ${f} within 1 frame of ${expected[i]}`));
+    for (const c of clips) assert.ok(c.keyframeS !== null && c.keyframeS <= c.startS + 1e-6, 'each clip has a keyframe at or before its start');
+    const ops = await daemon.storeOps(v.id);
+    assert.equal(ops.put ?? 0, 1, 'one PUT');
+    assert.equal(ops.get ?? 0, 0, 'no GET');
+    assert.equal(ops.head ?? 0, 0, 'no HEAD');
+  });
+
+  test('DASH with separate video and audio: merged, ready', async () => {
+    const v = await ready(media.url(samples.dash.urlPath));
+    const src = probeOf(v);
+    assert.ok(src?.video && src.audio, 'merged source has video and audio');
+    const p = await storedProxyProbe(v.id);
+    assert.ok(p.video && p.audio);
+    assert.equal(p.video.height, samples.dash.bestVideo.height, 'best video quality chosen');
+  });
+
+  test('VP9/Opus WebM: exactly one encode to an H.264/AAC proxy', async () => {
+    const v = await ready(cutUrl('vp9_opus'));
+    assert.equal((await stageRun(v.id, 'preprocess')).encodePasses, 1);
+    const p = await storedProxyProbe(v.id);
+    assert.equal(p.video?.codec, 'h264');
+    assert.equal(p.audio?.codec, 'aac');
+    const det = await stageRun(v.id, 'detect');
+    assert.equal(det.details?.usedEncodeFrames, true, 'detection reused the encode decode');
+    const starts = (await listClips(daemon.deps.db, v.id)).slice(1).map((c) => c.startFrame);
+    const expected = sampleCutFrames(CUT_SPEC);
+    assert.equal(starts.length, expected.length, `cuts ${starts} vs ${expected}`);
+  });
+
+  test('--master: FFV1 master stored too, with its storage class: 2 PUTs', async () => {
+    const v = await ready(media.url(samples.mp4.urlPath), { master: true });
+    const arts = await listArtefacts(daemon.deps.db, v.id);
+    const master = arts.find((a) => a.kind === 'master');
+    assert.ok(master, 'master recorded');
+    assert.equal(master.storageClass, 'GLACIER_IR');
+    const local = path.join(scratch, `${v.id}.mkv`);
+    await daemon.deps.store.get(master.objectKey, local);
+    assert.equal((await probe(local, bins)).video?.codec, 'ffv1');
+    assert.equal((await daemon.storeOps(v.id)).put, 2);
+  });
+
+  test('the same URL sent twice at once yields one video (direct and through pg-boss)', async () => {
+    const url = `${media.url(samples.webm.urlPath)}?twice=1`;
+    const [a, b] = await Promise.all([daemon.ingest(url), daemon.ingest(url)]);
+    assert.equal(a.videoId, b.videoId);
+    assert.equal([a.created, b.created].filter(Boolean).length, 1);
+    const url2 = `${media.url(samples.webm.urlPath)}?twice=2`;
+    const { boss } = daemon.deps;
+    const ids = await Promise.all([boss.send(QUEUES.ingest, { url: url2 }), boss.send(QUEUES.ingest, { url: url2 })]);
+    const videoIds = new Set<string>();
+    for (const id of ids.filter((x): x is string => !!x)) {
+      for (;;) {
+        const job = await boss.getJobById(QUEUES.ingest, id);
+        if (job?.state === 'completed') {
+          videoIds.add((job.output as { videoId: string }).videoId);
+          break;
+        }
+        assert.notEqual(job?.state, 'failed');
+        await new Promise((r) => setTimeout(r, 20)); // polling the job row for its output
+      }
+    }
+    assert.equal(videoIds.size, 1);
+    await daemon.waitSettled(a.videoId);
+    await daemon.waitSettled([...videoIds][0]!);
+  });
+
+  test('bad inputs fail typed while the daemon keeps serving', async () => {
+    const cases: Array<[string, string]> = [
+      [media.url('/missing.mp4'), 'http_error'],
+      [media.url(samples.html.urlPath), 'unsupported_url'],
+      [media.url(samples.text.urlPath), 'not_a_video'],
+      [media.url(samples.truncatedMp4.urlPath), 'corrupt'],
+      [media.url(samples.m4a.urlPath), 'no_video_stream'],
+      [media.url(samples.empty.urlPath), 'not_a_video'],
+      ['ftp://127.0.0.1/video.mp4', 'unsupported_url'],
+      ['javascript:alert(1)', 'unsupported_url'],
+      [cutsServer.url('/big.mp4'), 'too_large'],
+    ];
+    const settled = await Promise.all(cases.map(async ([url]) => daemon.waitSettled((await daemon.ingest(url)).videoId)));
+    settled.forEach((v, i) => {
+      assert.equal(v.state, 'failed', `${cases[i]![0]} failed`);
+      assert.equal(v.errorCode, cases[i]![1], `${cases[i]![0]}: ${v.errorMessage}`);
+      assert.ok(v.errorMessage && v.errorMessage.length > 0, 'a message is recorded');
+    });
+    // Nothing stored for failed videos, and the pools survived: the next job completes.
+    for (const v of settled) assert.deepEqual(await listArtefacts(daemon.deps.db, v.id), []);
+    await ready(`${media.url(samples.mp4.urlPath)}?after-failures=1`);
+    assert.equal(daemon.deps.ioPool.stats().crashed, 0);
+  });
+
+  test('a stage whose local input is missing recovers and completes', async () => {
+    const { db, boss } = daemon.deps;
+    // preprocess with its source gone: re-download.
+    const a = await createOrGetVideo(db, { url: cutUrl('h264_aac'), idempotencyKey: 'missing-source', options: {} });
+    await boss.send(QUEUES.preprocess, { videoId: a.video.id, sourcePath: path.join(scratch, 'gone', 'source.mp4') });
+    assert.equal((await daemon.waitSettled(a.video.id)).state, 'ready');
+    assert.equal((await stageRun(a.video.id, 'preprocess')).details?.recoveredFrom, 'redownload');
+    // detect with its proxy gone and nothing stored yet: re-download and preprocess again.
+    const b = await createOrGetVideo(db, { url: cutUrl('h264_aac'), idempotencyKey: 'missing-proxy', options: {} });
+    await boss.send(QUEUES.detect, { videoId: b.video.id, proxyPath: path.join(scratch, 'gone', 'proxy.mp4') });
+    const vb = await daemon.waitSettled(b.video.id);
+    assert.equal(vb.state, 'ready', `${vb.errorCode}: ${vb.errorMessage}`);
+    assert.equal((await stageRun(b.video.id, 'detect')).details?.recoveredFrom, 'redownload');
+    assert.ok((await listClips(db, b.video.id)).length >= 3);
+  });
+});
+
+describe('ingest chain (filesystem store)', () => {
+  test('the same end-to-end run passes on FsStore', async () => {
+    const d = await startTestDaemon({ DATABASE_URL: pg.url });
+    try {
+      assert.equal(d.deps.store.kind, 'fs');
+      const { videoId } = await d.ingest(`${cutUrl('h264_aac')}?fs=1`);
+      const v = await d.waitSettled(videoId);
+      assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+      const proxy = (await listArtefacts(d.deps.db, videoId)).find((a) => a.kind === 'proxy');
+      assert.ok(proxy && proxy.storeUri.startsWith('file://'));
+      const local = path.join(scratch, 'fs-proxy.mp4');
+      assert.equal((await d.deps.store.get(proxy.objectKey, local)).sha256, proxy.sha256);
+      assert.equal((await listClips(d.deps.db, videoId)).length, CUT_SPEC.scenes.length);
+      assert.equal((await d.storeOps(videoId)).put, 1);
+    } finally {
+      await d.close();
+    }
+  });
+});
