@@ -20,34 +20,42 @@ export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoI
     idempotencyKey: ingestKeyOf(job),
     options: job.options ?? {},
   });
-  if (created) await deps.boss.send(QUEUES.download, { videoId: video.id });
+  if (created) await deps.boss.send(QUEUES.download, { videoId: video.id, prevFinishedAt: Date.now() });
   deps.logger.info({ videoId: video.id, created }, created ? 'ingest accepted' : 'ingest joined an existing video');
   return { videoId: video.id, created };
 }
 
-type Handler = (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>) => Promise<void>;
+type Handler = (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>) => Promise<unknown>;
 
-/** Start consuming every queue. Concurrency per queue follows the pool that bounds it. */
+/**
+ * Start consuming every queue. Concurrency per queue follows the pool that bounds it.
+ *
+ * Each of a queue's N consumers is its own pg-boss worker, so that after a job it can be told to
+ * fetch again at once: with LISTEN/NOTIFY on, pg-boss otherwise waits out the 30 s backstop poll
+ * before taking the next job of a backlog whose notifications arrived while it was busy.
+ */
 export async function registerWorkers(deps: Deps): Promise<string[]> {
   const { boss, cfg } = deps;
   const ids: string[] = [];
-  const work = async (queue: string, localConcurrency: number, handler: Handler) => {
-    ids.push(
-      await boss.work(queue, { includeMetadata: true, batchSize: 1, localConcurrency }, async (jobs) => {
-        for (const job of jobs) await handler(deps, job);
-      }),
-    );
+  const work = async (queue: string, concurrency: number, handler: Handler) => {
+    for (let i = 0; i < concurrency; i++) {
+      let id = '';
+      id = await boss.work(queue, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
+        try {
+          // batchSize 1: one job, whose return value becomes the job's output.
+          for (const job of jobs) return await handler(deps, job);
+        } finally {
+          boss.notifyWorker(id);
+        }
+      });
+      ids.push(id);
+    }
   };
   await work(QUEUES.download, cfg.python.io.max, downloadStage);
   await work(QUEUES.preprocess, cfg.stageConcurrency, preprocessStage);
   await work(QUEUES.detect, cfg.python.cpu.max, detectStage);
   await work(QUEUES.finalize, cfg.stageConcurrency, finalizeStage);
-  ids.push(
-    await boss.work(QUEUES.ingest, { batchSize: 1, localConcurrency: 2 }, async (jobs) => {
-      const out = [];
-      for (const job of jobs) out.push(await submitIngest(deps, job.data));
-      return out[0];
-    }),
-  );
+  // The ingest job's output names the video, so any producer can find it.
+  await work(QUEUES.ingest, 2, (d, job) => submitIngest(d, job.data));
   return ids;
 }
