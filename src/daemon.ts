@@ -56,7 +56,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     ]);
     cleanup.unshift(() => ioPool.drain(), () => cpuPool.drain());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger };
-    await registerWorkers(deps);
+    const workers = await registerWorkers(deps);
     logger.info({ ms: Date.now() - t0, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
 
     let stopping: Promise<void> | undefined;
@@ -69,6 +69,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
           // pg-boss stops fetching, waits for active jobs up to the grace period, then aborts their
           // signals: an aborted stage hands its job back to the queue (see pipeline/stage.ts).
           await boss.stop({ graceful: true, close: true, timeout: cfg.shutdownGraceMs });
+          await workers.idle();
           await Promise.all([ioPool.drain(), cpuPool.drain()]);
           await database.close();
           logger.info('daemon stopped');

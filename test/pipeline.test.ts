@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pgLib from 'pg';
 import { DEFAULT_SAMPLE, ensureSample, sampleCutFrames } from '../src/cli/sample.ts';
 import type { SampleSpec } from '../src/cli/sample.ts';
 import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } from '../src/db/index.ts';
@@ -209,6 +210,43 @@ describe('ingest chain (S3 store)', () => {
     assert.equal(vb.state, 'ready', `${vb.errorCode}: ${vb.errorMessage}`);
     assert.equal((await stageRun(b.video.id, 'detect')).details?.recoveredFrom, 'redownload');
     assert.ok((await listClips(db, b.video.id)).length >= 3);
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('stop mid-download hands the job back (video not failed, no child left); a new daemon finishes it', async () => {
+    const env = { DATABASE_URL: pg.url, HEATERS_SHUTDOWN_GRACE_S: '1' };
+    const d = await startTestDaemon(env);
+    const file = path.basename(cutSamplePath('h264_aac'));
+    const { videoId } = await d.ingest(cutsServer.url(`/__/slow/${file}`)); // ~100 KB/s: a few seconds
+    const db = new pgLib.Pool({ connectionString: pg.url });
+    try {
+      // Wait for the condition itself: the download has reported progress.
+      while (!((await getVideo(db, videoId))?.progress?.stage === 'download')) await new Promise((r) => setTimeout(r, 50));
+      const pids = d.deps.ioPool.pids();
+      assert.ok(pids.length > 0);
+      await d.close();
+      const v = await getVideo(db, videoId);
+      assert.equal(v?.state, 'downloading', 'not failed: the work was handed back');
+      assert.equal(v?.errorCode, null);
+      for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+      const { rows } = await db.query(`SELECT id, state FROM pgboss.job WHERE name = $1 AND data->>'videoId' = $2`, [QUEUES.download, videoId]);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].state, 'retry', 'the job went back to the queue');
+      // The retry would wait out its backoff; make it due now so the test need not.
+      await db.query('UPDATE pgboss.job SET start_after = now() WHERE id = $1', [rows[0].id]);
+      const d2 = await startTestDaemon(env);
+      try {
+        const done = await d2.waitSettled(videoId);
+        assert.equal(done.state, 'ready', `${done.errorCode}: ${done.errorMessage}`);
+        const runs = await listStageRuns(d2.deps.db, videoId);
+        assert.deepEqual(runs.filter((r) => r.stage === 'download').map((r) => r.ok), [false, true]);
+      } finally {
+        await d2.close();
+      }
+    } finally {
+      await db.end();
+    }
   });
 });
 

@@ -34,17 +34,24 @@ type Handler = (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>) => Pro
  * fetch again at once: with LISTEN/NOTIFY on, pg-boss otherwise waits out the 30 s backstop poll
  * before taking the next job of a backlog whose notifications arrived while it was busy.
  */
-export async function registerWorkers(deps: Deps): Promise<string[]> {
+export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle(): Promise<void> }> {
   const { boss, cfg } = deps;
   const ids: string[] = [];
+  // Handlers still running; shutdown waits for them before it closes the database under them.
+  const running = new Set<Promise<unknown>>();
   const work = async (queue: string, concurrency: number, handler: Handler) => {
     for (let i = 0; i < concurrency; i++) {
       let id = '';
       id = await boss.work(queue, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
-        try {
+        const run = (async () => {
           // batchSize 1: one job, whose return value becomes the job's output.
           for (const job of jobs) return await handler(deps, job);
+        })();
+        running.add(run);
+        try {
+          return await run;
         } finally {
+          running.delete(run);
           boss.notifyWorker(id);
         }
       });
@@ -57,5 +64,5 @@ export async function registerWorkers(deps: Deps): Promise<string[]> {
   await work(QUEUES.finalize, cfg.stageConcurrency, finalizeStage);
   // The ingest job's output names the video, so any producer can find it.
   await work(QUEUES.ingest, 2, (d, job) => submitIngest(d, job.data));
-  return ids;
+  return { ids, idle: async () => void (await Promise.allSettled([...running])) };
 }

@@ -173,12 +173,19 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
             groups[-1].append(cand)
         else:
             groups.append([cand])
-    out = []
+    reps = []
     for group in groups:
         best = max(c[2] for c in group)
-        centre, k, lk_val, side_val = min((c for c in group if c[2] >= 0.85 * best), key=lambda c: (c[1], -c[2]))
+        reps.append(min((c for c in group if c[2] >= 0.85 * best), key=lambda c: (c[1], -c[2])))
+    out = []
+    for r, (centre, k, lk_val, side_val) in enumerate(reps):
+        # References stay clear of hard cuts and of the neighbouring transitions.
         lo = max([h + 1 for h in hard_frames.tolist() if h <= centre] + [0])
         hi = min([h - 1 for h in hard_frames.tolist() if h > centre] + [n - 1])
+        if r > 0:
+            lo = max(lo, (reps[r - 1][0] + centre) // 2)
+        if r + 1 < len(reps):
+            hi = min(hi, (centre + reps[r + 1][0]) // 2)
         cut = _refine(thumbs, centre, k, lo, hi)
         # The pictures before and after must differ: a flash or a short excursion inside the
         # window also raises the lagged distance, but leaves both ends alike.
@@ -215,11 +222,27 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
         away = np.flatnonzero((da > 0.1 * dab) & (db > 0.1 * dab))
         mid = int(round((away[0] + away[-1]) / 2)) if away.size else int(np.argmax(total))
     else:
-        # A blend or a wipe: the middle is where half of the pixels are already closer to B than
-        # to A (area for a wipe, time for a blend; robust to motion on either side).
+        # A blend: the middle is where half of the pixels are already closer to B than to A.
         closer_b = (np.abs(span - b) < np.abs(span - a)).reshape(len(span), -1).mean(axis=1)
         mid = int(np.argmin(np.abs(closer_b - 0.5)))
+        if _is_wipe(span[mid], a, b):
+            # A wipe: each pixel switches from A to B in one jump as the edge passes; the middle
+            # is when half of the informative pixels have switched. Unlike the test above, this
+            # is not pulled by motion inside A or B.
+            flat = span.reshape(len(span), -1, 3)
+            jumps = np.abs(np.diff(flat, axis=0)).sum(axis=2)
+            informative = np.abs(a - b).reshape(-1, 3).sum(axis=1) >= 90
+            if informative.sum() >= 8:
+                mid = int(round(float(np.median(np.argmax(jumps[:, informative], axis=0) + 1))))
     return {"frame": a_i + mid, "score": round(dab, 3), "kind": "gradual", "a": a_i, "b": b_i}
+
+
+def _is_wipe(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
+    """A wipe's middle frame is made of whole pixels of A and of B; a blend's is not."""
+    scale = float(np.abs(a - b).mean()) + 1e-6
+    pick = float(np.minimum(np.abs(m - a), np.abs(m - b)).mean()) / scale
+    mean_ab = float(np.abs(m - (a + b) / 2).mean()) / scale
+    return pick < 0.6 * mean_ab
 
 
 def _mixture_residual(thumbs: np.ndarray, mid: int, a_i: int, b_i: int) -> float:
