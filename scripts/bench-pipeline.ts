@@ -112,7 +112,8 @@ const results: RunFigures[] = [];
       if (v.state !== 'ready') throw new Error(`optimized run failed: ${v.errorCode}: ${v.errorMessage}`);
       const stages: Record<string, StageFigures> = {};
       for (const r of await listStageRuns(daemon.deps.db, videoId)) {
-        const ops = Object.values(r.storeOps ?? {}).reduce<number>((a, n) => a + Number(n ?? 0), 0);
+        // `requests` is the store's own count of every request it sent (PUT, GET, HEAD, multipart parts).
+        const ops = Number(r.storeOps?.requests ?? 0);
         stages[r.stage] = {
           wallMs: r.wallMs ?? 0, handoffMs: r.handoffMs, bytesUp: Number(r.bytesUp ?? 0),
           bytesDown: Number(r.bytesDown ?? 0), ops, encodes: r.encodePasses ?? 0,

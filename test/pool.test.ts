@@ -38,6 +38,21 @@ describe('PythonWorker', () => {
     }
   });
 
+  test('workers never see secrets: secret-named env vars and DATABASE_URL are not passed on', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_SECRET_ACCESS_KEY: 'x'.repeat(40), DATABASE_URL: 'postgres://u:pw@h/db', HEATERS_PLAIN: '1' });
+    const worker = await PythonWorker.start({ python: PYTHON, logger: testLogger(), testOps: true });
+    process.env = saved;
+    try {
+      const { names } = z.object({ names: z.array(z.string()) }).parse(await worker.run('environ', {}));
+      assert.ok(names.includes('HEATERS_PLAIN') && names.includes('PATH'), 'ordinary variables pass');
+      assert.ok(!names.includes('AWS_SECRET_ACCESS_KEY'));
+      assert.ok(!names.includes('DATABASE_URL'));
+    } finally {
+      await worker.close();
+    }
+  });
+
   test('test ops are absent without --test-ops', async () => {
     const worker = await PythonWorker.start({ python: PYTHON, logger: testLogger() });
     try {

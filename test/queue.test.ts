@@ -5,7 +5,6 @@ import type { PgBoss } from 'pg-boss';
 import { ZodError } from 'zod';
 import { idempotencyKeyFor } from '../src/db/index.ts';
 import {
-  classifySource,
   createQueues,
   IngestJob,
   parseIngestJob,
@@ -57,15 +56,6 @@ describe('ingest job contract', () => {
     ]) {
       assert.throws(() => parseIngestJob(bad), ZodError, JSON.stringify(bad));
     }
-  });
-
-  test('classifySource: http(s), file URL and absolute path supported, the rest is typed unsupported', () => {
-    assert.deepEqual(classifySource('https://x.test/a b'), { kind: 'http', url: 'https://x.test/a%20b' });
-    assert.deepEqual(classifySource('/srv/in.mp4'), { kind: 'file', path: '/srv/in.mp4' });
-    assert.deepEqual(classifySource('file:///srv/a%20b.mp4'), { kind: 'file', path: '/srv/a b.mp4' });
-    assert.equal(classifySource('ftp://x.test/a').kind, 'unsupported');
-    assert.equal(classifySource('relative/path.mp4').kind, 'unsupported');
-    assert.equal(classifySource('file://remote/x').kind, 'unsupported');
   });
 });
 

@@ -7,15 +7,12 @@ line on the protocol stream: ready, progress, result, error. Logs are JSON lines
 from .protocol import send  # noqa: I001  (must stay first)
 
 import argparse
-import importlib
 import json
 import os
-import pkgutil
 import signal
 import sys
 import time
 import traceback
-from types import ModuleType
 
 
 def log(level: str, msg: str, **fields) -> None:
@@ -25,17 +22,6 @@ def log(level: str, msg: str, **fields) -> None:
 
 def _on_sigterm(_signum, _frame):
     raise SystemExit(0)
-
-
-def _add_test_ops(registry: dict[str, ModuleType]) -> None:
-    """Every module in ops/testing/ is a test op: discover them, so adding one needs no registry edit."""
-    from .ops import testing
-
-    for info in pkgutil.iter_modules(testing.__path__):
-        mod = importlib.import_module(f"{testing.__name__}.{info.name}")
-        name = getattr(mod, "NAME", None)
-        if isinstance(name, str) and getattr(mod, "TEST_ONLY", False) and name not in registry:
-            registry[name] = mod
 
 
 def main() -> int:
@@ -55,8 +41,6 @@ def main() -> int:
     from .ops import load_registry
 
     registry = load_registry(opts.test_ops)
-    if opts.test_ops:
-        _add_test_ops(registry)
     send({
         "type": "ready",
         "pid": os.getpid(),

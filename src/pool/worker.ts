@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log/index.ts';
-import { redactText, relayLine } from '../log/index.ts';
+import { isSecretEnvName, redactText, relayLine } from '../log/index.ts';
 import {
   PoolError,
   ProtocolError,
@@ -122,8 +122,9 @@ export class PythonWorker {
 
     const args = ['-m', 'heaters_worker', ...(opts.testOps ? ['--test-ops'] : [])];
     this.proc = execa(opts.python, args, {
-      env: { ...opts.env, PYTHONPATH: PYTHON_DIR, PYTHONUNBUFFERED: '1' },
-      extendEnv: true,
+      // Python needs no credentials (downloads are of public URLs): it never sees the daemon's secrets.
+      env: { ...workerEnv(), ...opts.env, PYTHONPATH: PYTHON_DIR, PYTHONUNBUFFERED: '1' },
+      extendEnv: false,
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -454,4 +455,13 @@ export async function assertExecutable(python: string): Promise<void> {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not executable';
     throw new WorkerStartError(python, `python executable ${python} ${why} (set HEATERS_PYTHON)`, [], { cause: err });
   }
+}
+
+/** The daemon's environment minus anything secret-looking and the database URL. */
+function workerEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !isSecretEnvName(k) && k !== 'DATABASE_URL') env[k] = v;
+  }
+  return env;
 }

@@ -1,8 +1,7 @@
 // Public face of the queue module: import from here.
 export { QUEUES } from './names.ts';
 export type { QueueKey, QueueName } from './names.ts';
-export { IngestJob, IngestOptions, classifySource, ingestKeyOf } from './ingest-job.ts';
-export type { SourceKind } from './ingest-job.ts';
+export { IngestJob, IngestOptions, ingestKeyOf } from './ingest-job.ts';
 export { QUEUE_CONFIG, createQueues, parseIngestJob, sendIngest, startBoss } from './boss.ts';
 export type { QueueOverrides, SendIngestResult, StartBossOptions } from './boss.ts';
 export { awaitIngest, IngestNotPickedUpError } from './await-job.ts';

@@ -102,7 +102,7 @@ def _is_flash(i: int, c: np.ndarray, hd: np.ndarray, max_flash: int, ret: float)
 def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: list[tuple[int, int]],
                  debug: Optional[list] = None) -> list[dict]:
     n = sig.frames
-    thumbs = sig.thumbs.astype(np.float32)
+    thumbs = sig.thumbs.copy()  # uint8; float only in small chunks (an hour is ~70 MB as uint8)
     hist = sig.hist.copy()
     # Paint flashes out (each flash frame takes the picture from before it): long-range distances
     # must not see them.
@@ -117,19 +117,17 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
             continue
         lk = np.full(n, np.nan, dtype=np.float32)
         hk = np.full(n, np.nan, dtype=np.float32)
-        lk[half:half + n - k] = np.abs(thumbs[k:] - thumbs[:-k]).mean(axis=(1, 2, 3))
+        lk[half:half + n - k] = _lag_distance(thumbs, k)
         hk[half:half + n - k] = 0.5 * np.abs(hist[k:] - hist[:-k]).sum(axis=1)
         # How much the picture changes anyway just outside the window, over a shorter span s
         # (a longer one would reach into the neighbouring shots): motion saturates within s frames.
         sl = min(k, SIDE_LAG)
         ls = np.full(n, np.nan, dtype=np.float32)
         hs = np.full(n, np.nan, dtype=np.float32)
-        ls[sl:] = np.abs(thumbs[sl:] - thumbs[:-sl]).mean(axis=(1, 2, 3))  # D(i, i-sl), indexed by i
+        ls[sl:] = _lag_distance(thumbs, sl)  # D(i, i-sl), indexed by i
         hs[sl:] = 0.5 * np.abs(hist[sl:] - hist[:-sl]).sum(axis=1)
         # Max over a few neighbouring pairs: one pair of a shaking camera may happen to line up.
         ls, hs = _rolling_max(ls, SIDE_SPREAD), _rolling_max(hs, SIDE_SPREAD)
-        side = np.full(n, np.nan, np.float32)
-        hside = np.full(n, np.nan, np.float32)
         # left: D(m-half-sl, m-half) = ls[m-half]; right: D(m+half, m+half+sl) = ls[m+half+sl]
         idx = np.arange(n)
         left, right = idx - half, idx + half + sl
@@ -178,14 +176,10 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         best = max(c[2] for c in group)
         reps.append(min((c for c in group if c[2] >= 0.85 * best), key=lambda c: (c[1], -c[2])))
     out = []
-    for r, (centre, k, lk_val, side_val) in enumerate(reps):
-        # References stay clear of hard cuts and of the neighbouring transitions.
+    for centre, k, lk_val, side_val in reps:
+        # References never cross a hard cut.
         lo = max([h + 1 for h in hard_frames.tolist() if h <= centre] + [0])
         hi = min([h - 1 for h in hard_frames.tolist() if h > centre] + [n - 1])
-        if r > 0:
-            lo = max(lo, (reps[r - 1][0] + centre) // 2)
-        if r + 1 < len(reps):
-            hi = min(hi, (centre + reps[r + 1][0]) // 2)
         cut = _refine(thumbs, centre, k, lo, hi)
         # The pictures before and after must differ: a flash or a short excursion inside the
         # window also raises the lagged distance, but leaves both ends alike.
@@ -205,13 +199,24 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
     return out
 
 
+def _lag_distance(thumbs: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
+    """mean |thumb[i] - thumb[i-k]| for i = k..n-1, in chunks to bound the temporary memory."""
+    n = thumbs.shape[0]
+    out = np.empty(n - k, dtype=np.float32)
+    for s in range(k, n, chunk):
+        e = min(n, s + chunk)
+        d = np.abs(thumbs[s:e].astype(np.int16) - thumbs[s - k:e - k].astype(np.int16))
+        out[s - k:e - k] = d.reshape(e - s, -1).mean(axis=1)
+    return out
+
+
 def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
     """Locate the middle of a transition between A (just before the detection window) and B (just
     after it); never across a hard cut."""
     half = k // 2 + 2
     a_i, b_i = max(lo, centre - half), min(hi, centre + half)
-    a, b = thumbs[a_i], thumbs[b_i]
-    span = thumbs[a_i:b_i + 1]
+    span = thumbs[a_i:b_i + 1].astype(np.float32)
+    a, b = span[0], span[-1]
     da = np.abs(span - a).mean(axis=(1, 2, 3))
     db = np.abs(span - b).mean(axis=(1, 2, 3))
     dab = float(np.abs(a - b).mean())
@@ -249,7 +254,7 @@ def _mixture_residual(thumbs: np.ndarray, mid: int, a_i: int, b_i: int) -> float
     """How far the middle frame is from being made of A and B, relative to how A and B differ.
     Fades and dissolves are blends (M = x*A + y*B + z: through black or white too); wipes take each
     pixel from A or from B. Camera motion is neither, so it scores high. 0 = a perfect mix."""
-    a, b, m = (thumbs[i].reshape(-1) for i in (a_i, b_i, mid))
+    a, b, m = (thumbs[i].reshape(-1).astype(np.float32) for i in (a_i, b_i, mid))
     scale = float(np.abs(a - b).mean()) + 1e-6
     design = np.stack([a, b, np.ones_like(a)], axis=1)
     coef, *_ = np.linalg.lstsq(design, m, rcond=None)
