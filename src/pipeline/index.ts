@@ -1,7 +1,7 @@
 // Wires the stages to their pg-boss queues. The public entry `heaters.ingest` creates (or finds) the
 // video and starts the chain; every later handoff is a job carrying the video id and local paths.
 import type { Job, JobWithMetadata } from 'pg-boss';
-import { createOrGetVideo } from '../db/index.ts';
+import { createOrGetVideo, withTransaction } from '../db/index.ts';
 import { IngestJob, ingestKeyOf } from '../queue/ingest-job.ts';
 import { QUEUES } from '../queue/names.ts';
 import type { Deps } from './deps.ts';
@@ -12,15 +12,20 @@ import { preprocessStage } from './preprocess.ts';
 
 export type { Deps } from './deps.ts';
 
-/** Create the video for an ingest command (once per idempotency key) and start the chain. */
+/**
+ * Create the video for an ingest command (once per idempotency key) and start the chain. The row and
+ * the download job commit together, so a crash between them cannot leave a video without a job.
+ */
 export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoId: string; created: boolean }> {
   const job = IngestJob.parse(input);
-  const { video, created } = await createOrGetVideo(deps.db, {
-    url: job.url,
-    idempotencyKey: ingestKeyOf(job),
-    options: job.options ?? {},
+  const { video, created } = await withTransaction(deps.db, async (client) => {
+    const res = await createOrGetVideo(client, { url: job.url, idempotencyKey: ingestKeyOf(job), options: job.options ?? {} });
+    if (res.created) {
+      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+      await deps.boss.send(QUEUES.download, { videoId: res.video.id, prevFinishedAt: Date.now() }, { db });
+    }
+    return res;
   });
-  if (created) await deps.boss.send(QUEUES.download, { videoId: video.id, prevFinishedAt: Date.now() });
   deps.logger.info({ videoId: video.id, created }, created ? 'ingest accepted' : 'ingest joined an existing video');
   return { videoId: video.id, created };
 }
