@@ -199,8 +199,9 @@ describe('planProxy', () => {
       [withVideo({ codec: 'hevc' }), /hevc/],
       [withVideo({ pixFmt: 'yuv444p' }), /yuv444p/],
       [withVideo({ pixFmt: 'yuv420p10le' }), /yuv420p10le/],
-      [withVideo({ height: 1440, width: 2560 }), /height 1440/],
-      [withVideo({ width: 2048, height: 858 }), /width 2048/],
+      [withVideo({ height: 1440, width: 2560 }), /2560x1440 is larger than 1080p/],
+      [withVideo({ width: 2048, height: 858 }), /2048x858/],
+      [withVideo({ width: 1440, height: 2560 }), /1440x2560/],
       [{ ...base, audio: { codec: 'opus', channels: 2, sampleRate: 48000 } }, /opus/],
       [{ ...base, video: null }, /no video/],
     ];
@@ -212,11 +213,16 @@ describe('planProxy', () => {
     assert.equal(planProxy({ ...withVideo({ codec: 'vp9' }), audio: { codec: 'opus', channels: 2, sampleRate: 1 } }).reasons.length, 2);
   });
 
-  it('proxy dimensions fit 1920x1080, keep aspect, stay even, never upscale', () => {
+  it('portrait 1080p (1080x1920) is 1080p: remuxed', () => {
+    assert.equal(planProxy(withVideo({ width: 1080, height: 1920 })).mode, 'remux');
+  });
+
+  it('proxy dimensions fit 1080p in either orientation, keep aspect, stay even, never upscale', () => {
     assert.deepEqual(proxyDimensions({ width: 3840, height: 2160 }), { width: 1920, height: 1080 });
     assert.deepEqual(proxyDimensions({ width: 2560, height: 1440 }), { width: 1920, height: 1080 });
     assert.deepEqual(proxyDimensions({ width: 321, height: 181 }), { width: 320, height: 180 });
-    assert.deepEqual(proxyDimensions({ width: 1080, height: 1920 }), { width: 608, height: 1080 });
+    assert.deepEqual(proxyDimensions({ width: 1080, height: 1920 }), { width: 1080, height: 1920 });
+    assert.deepEqual(proxyDimensions({ width: 2160, height: 3840 }), { width: 1080, height: 1920 });
     assert.deepEqual(proxyDimensions({ width: 4096, height: 1716 }), { width: 1920, height: 804 });
   });
 

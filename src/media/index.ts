@@ -1,7 +1,7 @@
 export { MediaError, isMediaError, type MediaErrorCode } from './errors.ts';
 export { resolveFfmpeg, clearFfmpegCache, type FfmpegBins, type FfmpegPathConfig } from './ffmpeg-path.ts';
 export { probe, type Probe, type VideoInfo, type AudioInfo } from './probe.ts';
-export { planProxy, proxyDimensions, MAX_PROXY_WIDTH, MAX_PROXY_HEIGHT, type ProxyMode, type ProxyPlan } from './plan.ts';
+export { planProxy, proxyDimensions, MAX_PROXY_LONG, MAX_PROXY_SHORT, type ProxyMode, type ProxyPlan } from './plan.ts';
 export {
   makeProxy,
   buildFfmpegArgs,
