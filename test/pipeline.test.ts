@@ -47,19 +47,9 @@ before(async () => {
   await writeFile(path.join(E2E_DIR, 'big.mp4'), randomBytes(1_600_000));
   media = await startMediaServer(samples.root);
   cutsServer = await startMediaServer(E2E_DIR);
-  daemon = await startTestDaemon({
-    DATABASE_URL: pg.url,
-    STORAGE_URL: `s3://${s3.bucket}/heaters`,
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    HEATERS_MAX_DOWNLOAD_MB: '1',
-  });
 });
 
 after(async () => {
-  await daemon?.close();
   await Promise.all([media?.stop(), cutsServer?.stop()]);
   await s3?.stop();
   await pg?.stop();
@@ -93,7 +83,24 @@ async function stageRun(videoId: string, stage: string) {
   return runs[0]!;
 }
 
+// One daemon per describe: daemons sharing a database share its queues, so each suite's daemon is
+// the only consumer while its tests run.
 describe('ingest chain (S3 store)', () => {
+  before(async () => {
+    daemon = await startTestDaemon({
+      DATABASE_URL: pg.url,
+      STORAGE_URL: `s3://${s3.bucket}/heaters`,
+      S3_ENDPOINT: s3.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      HEATERS_MAX_DOWNLOAD_MB: '1',
+    });
+  });
+  after(async () => {
+    await daemon?.close();
+  });
+
   test('progressive H.264/AAC MP4: remux, clips at the cut frames, exactly one PUT', async () => {
     const v = await ready(cutUrl('h264_aac'));
     const pre = await stageRun(v.id, 'preprocess');
