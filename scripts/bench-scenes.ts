@@ -133,6 +133,12 @@ function printTable(rows: Record<string, unknown>[]): void {
   console.log(line(cols.map(([, h]) => h)));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(cols.map(([k]) => fmt(r[k]))));
+  for (const size of [...new Set(rows.map((r) => r.size as string))]) {
+    const rs = rows.filter((r) => r.size === size);
+    const det = rs.reduce((a, r) => a + (r.detect_s as number), 0), bare = rs.reduce((a, r) => a + (r.bare_decode_s as number), 0);
+    const frames = rs.reduce((a, r) => a + (r.frames as number), 0);
+    console.log(`${size} all files: ${frames} frames, detect ${round(det)} s (${Math.round(frames / det)} fps), bare decode ${round(bare)} s, ratio ${round(det / bare)}`);
+  }
   console.log('\nencode path (proxy encode with/without the analysis output, then detection from its frames):');
   for (const r of rows.filter((x) => x.encode_s !== undefined)) {
     const extra = (r.encode_with_frames_s as number) - (r.encode_s as number);
