@@ -1,8 +1,10 @@
 // End to end: URL in, proxy in object storage and clips in Postgres out, through the real daemon.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { Writable } from 'node:stream';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pgLib from 'pg';
@@ -114,6 +116,7 @@ describe('ingest chain (S3 store)', () => {
     assert.equal(starts.length, expected.length, `cuts found at ${starts} for ${expected}`);
     starts.forEach((f, i) => assert.ok(Math.abs(f - expected[i]!) <= 1, `cut ${f} within 1 frame of ${expected[i]}`));
     for (const c of clips) assert.ok(c.keyframeS !== null && c.keyframeS <= c.startS + 1e-6, 'each clip has a keyframe at or before its start');
+    assert.equal(existsSync(path.join(daemon.deps.cfg.workDir, v.id)), false, 'workspace deleted');
     const ops = await daemon.storeOps(v.id);
     assert.equal(ops.put ?? 0, 1, 'one PUT');
     assert.equal(ops.get ?? 0, 0, 'no GET');
@@ -271,6 +274,31 @@ describe('ingest chain (filesystem store)', () => {
       assert.equal((await d.deps.store.get(proxy.objectKey, local)).sha256, proxy.sha256);
       assert.equal((await listClips(d.deps.db, videoId)).length, CUT_SPEC.scenes.length);
       assert.equal((await d.storeOps(videoId)).put, 1);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe('secrets', () => {
+  test('credentials in a source URL reach neither the logs, nor the stored error, nor any job data', async () => {
+    const lines: string[] = [];
+    const logTo = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
+    const d = await startTestDaemon({ DATABASE_URL: pg.url, LOG_LEVEL: 'debug' }, { logTo });
+    try {
+      const password = 'hunter2-correct-horse';
+      const signature = 'f'.repeat(64);
+      const u = new URL(media.url('/missing.mp4'));
+      const url = `http://alice:${password}@${u.host}/missing.mp4?X-Amz-Signature=${signature}&X-Amz-Credential=AKIAABCDEFGHIJKLMNOP`;
+      const v = await d.waitSettled((await d.ingest(url)).videoId);
+      assert.equal(v.errorCode, 'http_error');
+      const { rows } = await d.deps.db.query(`SELECT data::text AS d FROM pgboss.job WHERE data->>'videoId' = $1`, [v.id]);
+      assert.ok(rows.length >= 1, 'the stage jobs are there to inspect');
+      const log = lines.join('');
+      assert.match(log, /stage failed/, 'the failure was logged');
+      for (const [where, text] of [['error message', v.errorMessage ?? ''], ['job data', rows.map((r) => r.d).join('\n')], ['logs', log]] as const) {
+        for (const secret of [password, signature, 'AKIAABCDEFGHIJKLMNOP']) assert.ok(!text.includes(secret), `${secret} in ${where}`);
+      }
     } finally {
       await d.close();
     }

@@ -23,7 +23,10 @@ export interface TestDaemon extends Daemon {
 
 const quiet = Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: false });
 
-export async function startTestDaemon(env: Record<string, string>): Promise<TestDaemon> {
+export async function startTestDaemon(
+  env: Record<string, string>,
+  opts: { logTo?: NodeJS.WritableStream } = {},
+): Promise<TestDaemon> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'heaters-e2e-'));
   const cfg = loadConfig({
     HEATERS_DATA_DIR: dataDir,
@@ -32,7 +35,7 @@ export async function startTestDaemon(env: Record<string, string>): Promise<Test
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const logger = createLogger({ level: cfg.log.level });
+  const logger = createLogger({ level: cfg.log.level, destination: opts.logTo });
   const d = await startDaemon(cfg, logger);
   return {
     ...d,
