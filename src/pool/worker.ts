@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import ndjson from 'ndjson';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log/index.ts';
@@ -147,7 +148,12 @@ export class PythonWorker {
     const stdout = this.proc.stdout;
     const stderr = this.proc.stderr;
     if (!stdout || !stderr) throw new Error('python worker spawned without stdio pipes');
-    createInterface({ input: stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
+    // ndjson splits the protocol stream into lines and parses each; a line that is not JSON is an
+    // 'error' event naming its start, and the stream goes on (the worker is evicted for it anyway).
+    stdout
+      .pipe(ndjson.parse({ strict: true }))
+      .on('data', (msg: unknown) => this.onMessage(msg))
+      .on('error', (err: Error) => this.protocolFailure('wrote a line that is not JSON', err.message));
     const errLines = createInterface({ input: stderr, crlfDelay: Infinity });
     errLines.on('line', (line) => this.onStderr(line));
     this.stderrEnded = new Promise((resolve) => errLines.once('close', () => resolve()));
@@ -298,23 +304,18 @@ export class PythonWorker {
     }
   }
 
-  private onLine(line: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      this.protocolFailure('wrote a line that is not JSON', line);
-      return;
-    }
+  private onMessage(json: unknown): void {
+    // Re-serialized only for an error excerpt: never on the hot path of a 10 MB result.
+    const line = () => JSON.stringify(json) ?? '';
     const parsed = WorkerMessage.safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      this.protocolFailure(`wrote an invalid message (${issues})`, line);
+      this.protocolFailure(`wrote an invalid message (${issues})`, line());
       return;
     }
     const msg = parsed.data;
     if (msg.type === 'ready') {
-      if (this.versions) return this.protocolFailure('sent a second ready message', line);
+      if (this.versions) return this.protocolFailure('sent a second ready message', line());
       this.versions = msg.versions;
       this.ops = msg.ops;
       this.lastUsedAt = Date.now();
@@ -324,13 +325,13 @@ export class PythonWorker {
       this.settleReady = undefined;
       return;
     }
-    if (!this.versions) return this.protocolFailure(`sent ${msg.type} before ready`, line);
+    if (!this.versions) return this.protocolFailure(`sent ${msg.type} before ready`, line());
     const p = this.current;
     if (msg.type === 'error' && msg.id === null) {
       // The worker could not parse what we sent: our side of the stream is suspect too.
-      return this.protocolFailure(`rejected a request: ${msg.error.message}`, line);
+      return this.protocolFailure(`rejected a request: ${msg.error.message}`, line());
     }
-    if (!p || p.id !== msg.id) return this.protocolFailure(`sent a ${msg.type} for unknown request ${msg.id}`, line);
+    if (!p || p.id !== msg.id) return this.protocolFailure(`sent a ${msg.type} for unknown request ${msg.id}`, line());
     if (p.failure) return; // already being killed for timeout/cancel: ignore late output
     if (msg.type === 'progress') {
       try {

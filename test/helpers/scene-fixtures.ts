@@ -11,7 +11,7 @@ import { execa } from 'execa';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'scenes');
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 
 export type SceneClass = 'hard' | 'gradual' | 'flash' | 'motion' | 'static';
 export type CutKind = 'hard' | 'gradual';
@@ -54,7 +54,7 @@ export interface SceneSet {
 
 // ---- the specs: shots (source + motion + length) joined by transitions, with flashes on top ----
 
-type Motion = 'none' | 'pan' | 'shake' | 'zoom';
+type Motion = 'none' | 'pan' | 'shake' | 'zoom' | 'zoomin' | 'zoomout';
 interface Shot {
   src: string;
   frames: number;
@@ -130,7 +130,10 @@ export const SPECS: Record<SceneClass, VideoSpec> = {
       { start: 260, length: 3, style: 'white' },
     ],
   },
-  // Fast noisy pans, zooms and shakes, with real cuts inside the motion.
+  // Fast noisy pans, zooms and shakes, with real cuts inside the motion. Then steady zooms, which
+  // change at the same rate for seconds and must not read as a gradual transition: ffmpeg's
+  // mandelbrot (a continuous zoom, as in the demo sample) and slow zooms into and out of a still
+  // (a "Ken Burns" move), joined by hard cuts.
   motion: {
     shots: [
       { src: 'testsrc', frames: 50, motion: 'pan', noise: 10 },
@@ -141,8 +144,11 @@ export const SPECS: Record<SceneClass, VideoSpec> = {
       { src: 'spectrum', frames: 45, motion: 'pan', noise: 10 },
       { src: 'cellauto', frames: 50, motion: 'zoom', noise: 8 },
       { src: 'gradients:9', frames: 45, motion: 'shake', noise: 10 },
+      { src: 'mandelbrot', frames: 135 },
+      { src: 'testsrc2', frames: 120, motion: 'zoomin', noise: 3 },
+      { src: 'bars', frames: 120, motion: 'zoomout' },
     ],
-    joins: Array.from({ length: 7 }, () => HARD),
+    joins: Array.from({ length: 10 }, () => HARD),
   },
   // A near-static talking-head stretch (small head and mouth movements, sensor noise): no cuts
   // inside; one cut to a second talking head with another background.
@@ -175,6 +181,7 @@ function source(spec: string, w: number, h: number, fps: number, seed: number): 
     case 'sierpinski': return `sierpinski=size=${size}:rate=${fps}:seed=${n}:jump=4`;
     case 'life':
       return `life=size=${qw}x${qh}:rate=${fps}:seed=${n}:ratio=0.35:mold=12:life_color=#ffcc33:death_color=#102040:mold_color=#a04010,scale=${w}:${h}:flags=neighbor`;
+    case 'mandelbrot': return `mandelbrot=size=${size}:rate=${fps}`;
     case 'cellauto': return `cellauto=size=${qw}x${qh}:rate=${fps}:rule=110:seed=${n}:random_fill_ratio=0.4,scale=${w}:${h}:flags=neighbor`;
     case 'head': {
       // Background, shoulders, a face and a mouth that opens and closes (timeline enable), framed by
@@ -214,6 +221,15 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
     }
     case 'zoom': {
       chain = `${source(shot.src, w, h, fps, i + 1)},zoompan=z='1+0.04*on':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=${w}x${h}:fps=${fps}`;
+      break;
+    }
+    case 'zoomin':
+    case 'zoomout': {
+      // A slow, smooth zoom (1x to 1.5x over the shot) into or out of the first frame held still.
+      // zoompan crops at whole pixels, so it works on a 4x upscale to keep the move smooth.
+      const z = shot.motion === 'zoomin' ? `1+0.5*on/${shot.frames}` : `1.5-0.5*on/${shot.frames}`;
+      chain = `${source(shot.src, w, h, fps, i + 1)},trim=end_frame=1,scale=${w * 4}:${h * 4}:flags=bicubic,` +
+        `zoompan=z='${z}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=${shot.frames}:s=${w}x${h}:fps=${fps}`;
       break;
     }
   }
