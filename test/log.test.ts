@@ -115,7 +115,7 @@ const HEADER_OBJECT_SECRETS = ['objv-authz-a1', 'objv-cookie-b2', 'objv-setck-c3
 // Ordinary text that must survive every path exactly.
 const ORDINARY = [
   'https://cdn.example.com/videos/abc.mp4?width=320&format=mp4',
-  '/var/lib/heaters/work/3f2a8c1e/source.mp4',
+  '/var/lib/heaters/ws/3f2a8c1e/source.mp4',
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   '123e4567-e89b-12d3-a456-426614174000',
   'frame=  120 fps= 60 q=28.0 size=     256kB time=00:00:04.00 bitrate= 524.3kbits/s speed=2.01x',
