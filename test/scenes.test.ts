@@ -12,7 +12,7 @@ import { TaskFailedError, type PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesArgs, DetectScenesProgress, DetectScenesResult } from '../src/scenes/schema.ts';
 import { startTestPool, PYTHON, REPO_ROOT } from './helpers/pool.ts';
-import { ensureSceneSet, type SceneSet, type SceneVideo } from './helpers/scene-fixtures.ts';
+import { ensureDemoSample, ensureSceneSet, type SceneSet, type SceneVideo } from './helpers/scene-fixtures.ts';
 
 let pool: PythonPool;
 let set: SceneSet;
@@ -79,10 +79,21 @@ describe('detect_scenes on the generated set', () => {
     }
   });
 
-  test('fast noisy pans, zooms and shakes: only the real cuts inside them', async () => {
+  test('fast noisy pans, zooms and shakes, steady zooms (mandelbrot, slow zoom into and out of a still): only the real cuts', async () => {
     const v = set.videos.motion;
     const res = await detect(argsFor(v));
     assertCuts(res.cuts.map((c) => c.frame), v.cuts.map((c) => c.frame), 1);
+    assert.ok(res.cuts.every((c) => c.kind === 'hard'), JSON.stringify(res.cuts));
+  });
+
+  test('the demo sample (its mandelbrot scene is a steady zoom): exactly its three hard cuts', async () => {
+    const v = await ensureDemoSample();
+    const res = await detect(argsFor(v));
+    assert.deepEqual(res.cuts.map((c) => [c.frame, c.kind]), v.cuts.map((c) => [c.frame, 'hard']));
+    // Without the same-lag comparison the zoom is taken for a gradual transition.
+    const off = await detect({ ...argsFor(v), params: { gradual_steady: 100 } });
+    const zoom = off.cuts.filter((c) => c.frame > v.cuts[1]!.frame + 8 && c.frame < v.cuts[2]!.frame - 8);
+    assert.deepEqual(zoom.map((c) => c.kind), ['gradual']);
   });
 
   test('near-static talking head: no cut but the real one', async () => {

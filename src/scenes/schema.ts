@@ -20,6 +20,7 @@ export const DetectParams = z
     gradual_hist_ratio: z.number().nonnegative(),
     gradual_hist_min: z.number().nonnegative(),
     gradual_mix: z.number().nonnegative(),
+    gradual_steady: z.number().nonnegative(),
     keyframe_boost: z.number().nonnegative(),
     min_scene_len: z.number().int().nonnegative(),
     fast_decode: z.boolean(),

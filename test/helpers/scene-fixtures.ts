@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { ensureSample, sampleCutFrames, type SampleSpec } from '../../src/cli/sample.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'scenes');
@@ -337,4 +338,20 @@ async function build(key: string, width: number, height: number, fps: number, ff
     videos[name] = { ...truth, path: path.join(dir, `${name}.mp4`) };
   }
   return { dir, width, height, fps, videos };
+}
+
+/**
+ * The project's demo sample (src/cli/sample.ts: testsrc2, smptehdbars, mandelbrot, cellauto, hard
+ * cuts only) at a small size, cached under .cache/scenes/sample/. Its mandelbrot scene is a steady
+ * zoom that once read as a gradual transition.
+ */
+export async function ensureDemoSample(opts: { width?: number; height?: number; ffmpeg?: string; ffprobe?: string } = {}): Promise<SceneVideo> {
+  const spec: SampleSpec = { width: opts.width ?? 320, height: opts.height ?? 180, fps: 30, scenes: [4, 3, 5, 3], codec: 'h264_aac' };
+  const file = await ensureSample(opts.ffmpeg ?? process.env.FFMPEG_PATH ?? 'ffmpeg', path.join(CACHE_ROOT, 'sample'), spec);
+  return {
+    name: 'motion', path: file, width: spec.width, height: spec.height, fps: spec.fps,
+    frames: Math.round(spec.scenes.reduce((a, b) => a + b, 0) * spec.fps),
+    cuts: sampleCutFrames(spec).map((frame) => ({ frame, kind: 'hard' })), flashes: [],
+    keyframeTimes: await keyframeTimes(opts.ffprobe ?? process.env.FFPROBE_PATH ?? 'ffprobe', file),
+  };
 }

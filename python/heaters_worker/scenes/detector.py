@@ -188,15 +188,40 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         a_i, b_i = cut.pop("a"), cut.pop("b")
         mix = _mixture_residual(thumbs, cut["frame"], a_i, b_i)
         hab = float(0.5 * np.abs(hist[a_i] - hist[b_i]).sum())
+        steady = _steady_change(thumbs, a_i, b_i, cut["frame"], lo, hi)
         if debug is not None:
-            debug[-1].update(mix=round(mix, 3), hab=round(hab, 2), side=round(side_val, 1))
-        # Both ends differ (in colours, or clearly more than the picture drifts anyway) and the
-        # middle is made of them.
+            debug[-1].update(mix=round(mix, 3), hab=round(hab, 2), side=round(side_val, 1),
+                             steady=None if steady is None else round(steady, 2))
+        # Both ends differ (in colours, or clearly more than the picture drifts anyway), the
+        # middle is made of them, and the change is concentrated in the window (not a steady
+        # zoom or pan, whose change over 64 frames can stand out against the 12-frame sides).
         distinct = hab >= p["gradual_hist_min"] or cut["score"] >= 2 * p["gradual_ratio"] * (side_val + 2.0)
         if (cut["score"] >= p["gradual_min"] and cut["score"] >= 0.5 * lk_val and distinct
-                and mix <= p["gradual_mix"]):
+                and mix <= p["gradual_mix"] and (steady is None or steady < p["gradual_steady"])):
             out.append(cut)
     return out
+
+
+def _dist(thumbs: np.ndarray, i: int, j: int) -> float:
+    return float(np.abs(thumbs[i].astype(np.int16) - thumbs[j].astype(np.int16)).mean())
+
+
+def _steady_change(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: int) -> Optional[float]:
+    """How much the picture changes just outside the window [a_i, b_i], relative to the change
+    across its middle, both over the same lag (a quarter of the window). A transition goes from
+    one stable-ish picture to another: its middle changes far faster than the shots around it. A
+    steady zoom or pan changes at about the same rate everywhere (ratio near 1). Each side takes
+    its calmest stretch within one window length (a neighbouring transition may sit close by), and
+    the calmer side counts. None when no side has room (hard cuts or the video's ends)."""
+    span = b_i - a_i
+    lag = max(4, span // 4)
+    c0 = min(max(a_i, mid - lag // 2), b_i - lag)
+    across = _dist(thumbs, c0, c0 + lag)
+    sides = []
+    for start, stop in ((max(lo, a_i - span), a_i - lag), (b_i, min(hi, b_i + span) - lag)):
+        if stop >= start:
+            sides.append(min(_dist(thumbs, j, j + lag) for j in range(start, stop + 1)))
+    return min(sides) / max(across, 1e-6) if sides else None
 
 
 def _lag_distance(thumbs: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
@@ -223,8 +248,11 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
     total = da + db
     if total.max() > 1.3 * max(dab, 1e-6):
         # Through a colour (fade to black or white): the middle of the span where the picture is
-        # neither A nor B any more.
-        away = np.flatnonzero((da > 0.1 * dab) & (db > 0.1 * dab))
+        # neither A nor B any more. A frame only counts as "not A" if it is further from A than A
+        # drifts by itself over the same distance outside the window (likewise for B): a moving
+        # shot B used to pull the middle late.
+        drift_a, drift_b = _drift(thumbs, a_i, len(span), -1, lo), _drift(thumbs, b_i, len(span), +1, hi)
+        away = np.flatnonzero((da > 0.1 * dab + drift_a) & (db > 0.1 * dab + drift_b[::-1]))
         mid = int(round((away[0] + away[-1]) / 2)) if away.size else int(np.argmax(total))
     else:
         # A blend: the middle is where half of the pixels are already closer to B than to A.
@@ -233,13 +261,30 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
         if _is_wipe(span[mid], a, b):
             # A wipe: each pixel switches from A to B in one jump as the edge passes; the middle
             # is when half of the informative pixels have switched. Unlike the test above, this
-            # is not pulled by motion inside A or B.
-            flat = span.reshape(len(span), -1, 3)
-            jumps = np.abs(np.diff(flat, axis=0)).sum(axis=2)
+            # is not pulled by motion inside A or B. The jumps are looked for a quarter window
+            # beyond the references too: the smallest lag that sees most of a wipe may start
+            # after its first pixels switched, which pulled the middle late.
             informative = np.abs(a - b).reshape(-1, 3).sum(axis=1) >= 90
             if informative.sum() >= 8:
-                mid = int(round(float(np.median(np.argmax(jumps[:, informative], axis=0) + 1))))
+                e0, e1 = max(lo, a_i - half // 2), min(hi, b_i + half // 2)
+                flat = thumbs[e0:e1 + 1].astype(np.float32).reshape(e1 - e0 + 1, -1, 3)
+                jumps = np.abs(np.diff(flat, axis=0)).sum(axis=2)
+                at = np.argmax(jumps[:, informative], axis=0) + 1 + e0 - a_i
+                mid = int(round(float(np.median(at))))
     return {"frame": a_i + mid, "score": round(dab, 3), "kind": "gradual", "a": a_i, "b": b_i}
+
+
+def _drift(thumbs: np.ndarray, ref: int, n: int, step: int, bound: int) -> np.ndarray:
+    """d[j] = distance from frame ref to frame ref + step*j (j < n), stopping at bound (the
+    shot's end): how much the picture drifts by itself over j frames just outside the window."""
+    out = np.zeros(n, dtype=np.float32)
+    for j in range(1, n):
+        f = ref + step * j
+        if (f < bound) if step < 0 else (f > bound):
+            out[j:] = out[j - 1]
+            break
+        out[j] = _dist(thumbs, ref, f)
+    return out
 
 
 def _is_wipe(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "gradual_hist_ratio": 4.0,  # or: histogram distance this many times the change either side
     "gradual_hist_min": 0.3,
     "gradual_mix": 0.35,  # the middle frame must be a blend or a wipe of the two ends (0 = exactly)
+    "gradual_steady": 0.55,  # the change just outside must stay below this share of the change across
+    # the middle, at the same lag (a steady zoom or pan changes at the same rate everywhere: ~0.65-1)
     # Keyframes: a candidate at a keyframe needs only this share of the ratio thresholds.
     "keyframe_boost": 0.75,
     # Minimum scene length in frames (cuts closer than this to a stronger one are dropped).
