@@ -1,7 +1,7 @@
 // zod mirror of the Python op detect_scenes (python/heaters_worker/ops/detect_scenes.py).
 import { z } from 'zod';
 
-/** Per-ingest overrides of the detector's defaults (see docs/scenes.md); unknown keys are rejected by Python. */
+/** Per-ingest overrides of the detector's defaults (see the README (Scene detection)); unknown keys are rejected by Python. */
 export const DetectParams = z
   .object({
     window: z.number().int().positive(),

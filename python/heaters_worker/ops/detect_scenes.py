@@ -2,7 +2,7 @@
 
 Args (snake_case): path, fps, frame_count?, keyframe_times?, params?, frames_path?, frame_width?,
 frame_height?, ffmpeg?. Result: {detector, fps, frame_count, cuts, clips, stats}. See
-src/scenes/schema.ts for the exact shapes and docs/scenes.md for the method and the numbers.
+src/scenes/schema.ts for the exact shapes and the README (Scene detection) for the method and the numbers.
 """
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def probe_size(path: str) -> Optional[tuple[int, int]]:
 def decode_command(ffmpeg: str, path: str, width: int, height: int, fast: bool) -> list[str]:
     # skip_loop_filter: the deblocking filter only smooths block edges; after a box downscale to
     # 160 px its effect on the signal is noise-level (same cuts on the whole test set) and it saves
-    # ~10% of H.264 decode time. Only applies to the decode path (see docs/scenes.md).
+    # ~10% of H.264 decode time. Only applies to the decode path (see the README (Scene detection)).
     shortcuts = ["-skip_loop_filter", "all"] if fast else []
     return [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", *shortcuts, "-i", path,
             *output_args(width, height), "pipe:1"]

@@ -1,4 +1,4 @@
-"""Detector parameters: defaults (tuned on the generated test set, see docs/scenes.md) and overrides."""
+"""Detector parameters: defaults (tuned on the generated test set, see the README (Scene detection)) and overrides."""
 from __future__ import annotations
 
 from typing import Any
