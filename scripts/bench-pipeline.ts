@@ -189,6 +189,7 @@ async function naiveRun(sample: string, url: string, store: ObjectStore, boss: P
     const r = await store.get(key(k), file);
     f.bytesDown += r.bytes;
     f.ops += 1;
+    return r.bytes;
   };
   let proxyBytes = 0;
   await timed('download', null, async (f) => {
@@ -216,11 +217,7 @@ async function naiveRun(sample: string, url: string, store: ObjectStore, boss: P
   });
   await timed('finalize', await polledHandoff(boss), async (f) => {
     // Artefacts are already in the store; "today" re-reads the proxy to hash and record it.
-    const local = path.join(dir, 'proxy-final.mp4');
-    await down(f, 'proxy.mp4', local);
-    proxyBytes = (await store.get(key('proxy.mp4'), local)).bytes;
-    f.bytesDown += proxyBytes;
-    f.ops += 1;
+    proxyBytes = await down(f, 'proxy.mp4', path.join(dir, 'proxy-final.mp4'));
   });
   await rm(dir, { recursive: true, force: true });
   return { sample, mode: 'naive', totalMs: performance.now() - t0, stages, proxyBytes };
