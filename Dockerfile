@@ -25,10 +25,11 @@ COPY schema ./schema
 ENV NODE_ENV=production \
     HEATERS_PYTHON=/usr/bin/python3 \
     HEATERS_DATA_DIR=/data \
+    HEATERS_LOCAL_FILES=/data/inbox \
     FFMPEG_PATH=/usr/bin/ffmpeg \
     FFPROBE_PATH=/usr/bin/ffprobe
 
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data/inbox && chown -R node:node /data
 VOLUME ["/data"]
 USER node
 

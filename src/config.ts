@@ -31,6 +31,13 @@ const EnvSchema = z.object({
   HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536),
   HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192),
   HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600),
+  // Where local files may be ingested from: `any`, `none`, or absolute directories separated by ':'.
+  HEATERS_LOCAL_FILES: z
+    .string()
+    .default('any')
+    .refine((v) => v === 'any' || v === 'none' || v.split(':').every((d) => path.isAbsolute(d)), {
+      message: "must be 'any', 'none' or absolute directories separated by ':'",
+    }),
   HEATERS_STAGE_CONCURRENCY: int(1).default(2),
   HEATERS_SHUTDOWN_GRACE_S: int(0).default(30),
   FFMPEG_PATH: z.string().min(1).optional(),
@@ -83,6 +90,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     download: {
       maxBytes: e.HEATERS_MAX_DOWNLOAD_MB * 1024 * 1024,
       timeoutMs: e.HEATERS_DOWNLOAD_TIMEOUT_S * 1000,
+      /** undefined: any local file; []: none. */
+      localRoots: e.HEATERS_LOCAL_FILES === 'any' ? undefined : e.HEATERS_LOCAL_FILES === 'none' ? [] : e.HEATERS_LOCAL_FILES.split(':'),
     },
     stageConcurrency: e.HEATERS_STAGE_CONCURRENCY,
     shutdownGraceMs: e.HEATERS_SHUTDOWN_GRACE_S * 1000,

@@ -3,7 +3,7 @@
 // the worker survives it (same pid answers the next ping).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -214,6 +214,18 @@ describe('download from local files', () => {
 
   test('local plain text → not_a_video', async () => {
     await expectFailure(media.text.path, 'not_a_video');
+  });
+
+  test('local_roots: files inside an allowed root pass; outside (also through a symlink) → forbidden_path', async () => {
+    const inside = path.join(tmpRoot, 'inbox');
+    await mkdir(inside, { recursive: true });
+    await copyFile(media.mp4.path, path.join(inside, 'ok.mp4'));
+    const { result } = await download(path.join(inside, 'ok.mp4'), { local_roots: [inside] });
+    assert.equal(result.bytes, media.mp4.bytes);
+    await expectFailure(media.mp4.path, 'forbidden_path', { local_roots: [inside] });
+    await symlink(media.mp4.path, path.join(inside, 'escape.mp4'));
+    await expectFailure(path.join(inside, 'escape.mp4'), 'forbidden_path', { local_roots: [inside] });
+    await expectFailure(pathToFileURL(media.mp4.path).href, 'forbidden_path', { local_roots: [] });
   });
 });
 

@@ -4,6 +4,7 @@
 export const DOWNLOAD_ERROR_CODES = [
   'unsupported_url', // scheme we do not fetch, or yt-dlp found no video at the URL
   'not_found', // local path / file:// target missing
+  'forbidden_path', // local path outside the directories HEATERS_LOCAL_FILES allows
   'http_error', // 4xx/5xx from the server (message carries the status)
   'network', // connection refused, DNS failure, reset
   'too_large', // over max_bytes (announced size or bytes received)
@@ -19,9 +20,6 @@ const CODES: ReadonlySet<string> = new Set(DOWNLOAD_ERROR_CODES);
 export function isDownloadErrorCode(code: unknown): code is DownloadErrorCode {
   return typeof code === 'string' && CODES.has(code);
 }
-
-/** Codes worth a retry by the queue: the same request may succeed later. */
-export const RETRYABLE_DOWNLOAD_ERRORS: ReadonlySet<DownloadErrorCode> = new Set(['network', 'timeout', 'download_failed']);
 
 export class DownloadError extends Error {
   code: DownloadErrorCode;

@@ -1,4 +1,4 @@
-export { DOWNLOAD_ERROR_CODES, DownloadError, isDownloadErrorCode, RETRYABLE_DOWNLOAD_ERRORS } from './errors.ts';
+export { DOWNLOAD_ERROR_CODES, DownloadError, isDownloadErrorCode } from './errors.ts';
 export type { DownloadErrorCode } from './errors.ts';
 export { DownloadArgs, DownloadProgress, DownloadResult } from './schema.ts';
 export { runDownload, toDownloadError } from './run.ts';

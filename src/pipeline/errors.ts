@@ -6,6 +6,7 @@ const PERMANENT = new Set([
   'unsupported_url',
   'http_error',
   'not_found',
+  'forbidden_path',
   'not_a_video',
   'no_video_stream',
   'empty_file',

@@ -1,12 +1,12 @@
 """download: fetch a source video into dest_dir as source.<ext>.
 
-args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?}
+args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?, local_roots?}
   url: http(s):// (anything yt-dlp understands: direct files, DASH/HLS manifests, sites),
        file:// or an absolute local path. Other schemes fail with unsupported_url before any I/O.
 result: {path, bytes, ext, extractor, title, format_id, webpage_url, duration_s, width, height,
          vcodec, acodec} (the last ones are whatever yt-dlp knows, often null; the daemon ffprobes).
 progress: {stage:"download", percent, downloaded_bytes, total_bytes, speed_bps, eta_s}, ~2/s + final.
-errors: unsupported_url, not_found, http_error, network, too_large, timeout, not_a_video,
+errors: unsupported_url, not_found, forbidden_path, http_error, network, too_large, timeout, not_a_video,
         download_failed, bad_request.
 This op owns every dest_dir/source.* file: earlier ones are removed first, and partial ones on failure.
 """
@@ -24,6 +24,20 @@ from ..fetch.workspace import clear_outputs
 
 NAME = "download"
 TEST_ONLY = False
+
+
+def _check_local_root(path: str, roots: Any) -> None:
+    """A local source must resolve (symlinks followed) inside one of the allowed roots, if any are set."""
+    if roots is None:
+        return
+    if not isinstance(roots, list) or not all(isinstance(r, str) and os.path.isabs(r) for r in roots):
+        raise OpError("bad_request", "local_roots must be a list of absolute paths")
+    real = os.path.realpath(path)
+    for root in roots:
+        base = os.path.realpath(root)
+        if os.path.commonpath([real, base]) == base:
+            return
+    raise OpError("forbidden_path", f"local files are not allowed from {os.path.dirname(path) or '/'}")
 
 
 def _args(args: dict) -> tuple[str, str, int, float, Any]:
@@ -45,6 +59,8 @@ def _args(args: dict) -> tuple[str, str, int, float, Any]:
 def run(args: dict, ctx) -> dict:
     url, dest_dir, max_bytes, timeout_s, ffmpeg = _args(args)
     source = classify(url)  # unsupported_url here means nothing touched disk or network
+    if source.kind == "local":
+        _check_local_root(source.target, args.get("local_roots"))
     os.makedirs(dest_dir, exist_ok=True)
     keep = source.target if source.kind == "local" else None
     clear_outputs(dest_dir, keep)
