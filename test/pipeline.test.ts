@@ -157,6 +157,20 @@ describe('ingest chain (S3 store)', () => {
     assert.equal((await daemon.storeOps(v.id)).put, 2);
   });
 
+  test('per-ingest detector parameters reach the detector; unknown ones fail typed', async () => {
+    const url = `${cutUrl('h264_aac')}?params=1`;
+    const { videoId } = await daemon.ingest(url, { detect: { min_scene_len: 60 } });
+    const v = await daemon.waitSettled(videoId);
+    assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+    // Scenes of 50, 40 and 60 frames: a 60-frame minimum keeps fewer cuts than the default.
+    const clips = await listClips(daemon.deps.db, videoId);
+    assert.ok(clips.length < CUT_SPEC.scenes.length, `${clips.length} clips`);
+    assert.equal((v.detector as { params: { min_scene_len: number } }).params.min_scene_len, 60, 'the resolved parameters are recorded');
+    const bad = await daemon.waitSettled((await daemon.ingest(`${url}&bad=1`, { detect: { no_such_param: 1 } })).videoId);
+    assert.equal(bad.state, 'failed');
+    assert.equal(bad.errorCode, 'bad_args');
+  });
+
   test('the same URL sent twice at once yields one video (direct and through pg-boss)', async () => {
     const url = `${media.url(samples.webm.urlPath)}?twice=1`;
     const [a, b] = await Promise.all([daemon.ingest(url), daemon.ingest(url)]);

@@ -72,7 +72,7 @@ export function defineStage<S extends z.ZodType>(
     const handoffMs = data.prevFinishedAt ? Math.max(0, startedAt.getTime() - data.prevFinishedAt) : null;
     const metrics = new RunMetrics();
     await setState(deps.db, video.id, STATE_OF[stage]);
-    log.info({ handoffMs, attempt: job.retryCount }, 'stage started');
+    log.info({ handoffMs, attempt: job.retryCount + 1 }, 'stage started');
 
     let error: ReturnType<typeof classify> | undefined;
     try {
@@ -84,7 +84,7 @@ export function defineStage<S extends z.ZodType>(
     await recordStageRun(deps.db, {
       videoId: video.id,
       stage,
-      attempt: job.retryCount,
+      attempt: job.retryCount + 1, // 1-based for people reading the report
       startedAt,
       finishedAt,
       wallMs: finishedAt.getTime() - startedAt.getTime(),

@@ -12,10 +12,11 @@ import type { Video } from '../../src/db/index.ts';
 import { watchVideo } from '../../src/cli/watch.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { submitIngest } from '../../src/pipeline/index.ts';
+import type { IngestOptions } from '../../src/queue/index.ts';
 
 export interface TestDaemon extends Daemon {
   dataDir: string;
-  ingest(url: string, options?: { master?: boolean }): Promise<{ videoId: string; created: boolean }>;
+  ingest(url: string, options?: IngestOptions): Promise<{ videoId: string; created: boolean }>;
   waitSettled(videoId: string): Promise<Video>;
   storeOps(videoId: string): Promise<Record<string, number>>;
   close(): Promise<void>;
