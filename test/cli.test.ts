@@ -9,7 +9,7 @@ import type { ResultPromise } from 'execa';
 import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
 import { resolveFfmpeg } from '../src/media/index.ts';
 import { freePort } from './helpers/postgres.ts';
-import { REPO_ROOT } from './helpers/sample-media.ts';
+import { REPO_ROOT } from './helpers/common.ts';
 
 const NODE = process.execPath;
 const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');

@@ -14,7 +14,7 @@ import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } f
 import { probe, resolveFfmpeg } from '../src/media/index.ts';
 import { probeOf } from '../src/pipeline/probe-of.ts';
 import { QUEUES } from '../src/queue/index.ts';
-import { REPO_ROOT } from './helpers/sample-media.ts';
+import { REPO_ROOT } from './helpers/common.ts';
 import { ensureSampleMedia } from './helpers/sample-media.ts';
 import type { SampleMedia } from './helpers/sample-media.ts';
 import { startMediaServer } from './helpers/media-server.ts';

@@ -15,7 +15,8 @@ import {
   WorkerCrashedError,
   WorkerStartError,
 } from '../src/pool/index.ts';
-import { ensureClip, isAlive, PYTHON, startSleep, startTestPool, testLogger } from './helpers/pool.ts';
+import { ensureClip, isAlive, PYTHON, startSleep, startTestPool } from './helpers/pool.ts';
+import { testLogger } from './helpers/common.ts';
 
 const Ping = z.object({ pong: z.literal(true), pid: z.number().int() });
 const SleepResult = z.object({ pid: z.number().int(), start: z.number(), end: z.number() });

@@ -14,7 +14,8 @@ import {
   startBoss,
 } from '../src/queue/index.ts';
 import { INGEST_SCHEMA_PATH, ingestJobSchemaText } from '../scripts/gen-schema.ts';
-import { startTestPostgres, testLogger, type TestPostgres } from './helpers/postgres.ts';
+import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { testLogger } from './helpers/common.ts';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,7 +11,8 @@ import { execa } from 'execa';
 import { TaskFailedError, type PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesArgs, DetectScenesProgress, DetectScenesResult } from '../src/scenes/schema.ts';
-import { startTestPool, PYTHON, REPO_ROOT } from './helpers/pool.ts';
+import { startTestPool, PYTHON } from './helpers/pool.ts';
+import { REPO_ROOT } from './helpers/common.ts';
 import { ensureDemoSample, ensureSceneSet, type SceneSet, type SceneVideo } from './helpers/scene-fixtures.ts';
 
 let pool: PythonPool;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { resolveFfmpeg } from '../../src/media/ffmpeg-path.ts';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+import { REPO_ROOT } from './common.ts';
 export const MEDIA_CACHE_DIR = path.join(REPO_ROOT, '.cache', 'media');
 const GEN_VERSION = 1; // bump when the recipes change, to invalidate the cache
 

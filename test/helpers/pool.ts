@@ -4,18 +4,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { createLogger, type Logger } from '../../src/log/index.ts';
 import { PythonPool, type PoolOptions, type RunOptions } from '../../src/pool/index.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { REPO_ROOT, testLogger } from './common.ts';
 export const PYTHON = process.env.HEATERS_PYTHON ?? '/usr/bin/python3';
 
 /** Silent unless LOG_LEVEL is set (e.g. LOG_LEVEL=debug to watch the workers). */
-export function testLogger(): Logger {
-  return createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'silent' });
-}
 
 export function startTestPool(opts: Partial<PoolOptions> & { name: string }): Promise<PythonPool> {
   return PythonPool.start({ python: PYTHON, logger: testLogger(), testOps: true, min: 1, max: 2, ...opts });

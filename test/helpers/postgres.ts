@@ -7,13 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded.ts';
-import { createLogger, type Logger } from '../../src/log/index.ts';
+import type { Logger } from '../../src/log/index.ts';
+import { testLogger } from './common.ts';
 
 export type TestPostgres = { url: string; stop(): Promise<void> };
 
-export function testLogger(): Logger {
-  return createLogger({ level: (process.env.HEATERS_TEST_LOG_LEVEL ?? 'silent') as 'silent' });
-}
 
 /** A port free on 127.0.0.1 right now (the OS picks it). */
 export function freePort(): Promise<number> {
