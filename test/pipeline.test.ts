@@ -63,26 +63,48 @@ const cutUrl = (codec: SampleSpec['codec']) =>
 const cutSamplePath = (codec: SampleSpec['codec']) =>
   path.join(E2E_DIR, `sample-${CUT_SPEC.width}x${CUT_SPEC.height}-${CUT_SPEC.fps}-${CUT_SPEC.scenes.join('_')}-${codec}.${codec === 'h264_aac' ? 'mp4' : 'webm'}`);
 
-async function ready(url: string, options: { master?: boolean } = {}) {
-  const { videoId } = await daemon.ingest(url, options);
-  const v = await daemon.waitSettled(videoId);
+async function ready(d: TestDaemon, url: string, options: { master?: boolean } = {}) {
+  const { videoId } = await d.ingest(url, options);
+  const v = await d.waitSettled(videoId);
   assert.equal(v.state, 'ready', `expected ready, got ${v.state} ${v.errorCode ?? ''}: ${v.errorMessage ?? ''}`);
   return v;
 }
 
-async function storedProxyProbe(videoId: string) {
-  const proxy = (await listArtefacts(daemon.deps.db, videoId)).find((a) => a.kind === 'proxy');
+async function storedProxyProbe(d: TestDaemon, videoId: string) {
+  const proxy = (await listArtefacts(d.deps.db, videoId)).find((a) => a.kind === 'proxy');
   assert.ok(proxy, 'proxy artefact recorded');
+  assert.ok(proxy.storeUri.startsWith(d.deps.store.kind === 's3' ? 's3://' : 'file://'), proxy.storeUri);
   const local = path.join(scratch, `${videoId}.mp4`);
-  const got = await daemon.deps.store.get(proxy.objectKey, local);
+  const got = await d.deps.store.get(proxy.objectKey, local);
   assert.equal(got.sha256, proxy.sha256, 'stored bytes match the recorded sha256');
   return probe(local, bins);
 }
 
-async function stageRun(videoId: string, stage: string) {
-  const runs = (await listStageRuns(daemon.deps.db, videoId)).filter((r) => r.stage === stage && r.ok);
+async function stageRun(d: TestDaemon, videoId: string, stage: string) {
+  const runs = (await listStageRuns(d.deps.db, videoId)).filter((r) => r.stage === stage && r.ok);
   assert.equal(runs.length, 1, `one successful ${stage} run`);
   return runs[0]!;
+}
+
+/** The end-to-end run both stores must pass, word for word. */
+async function progressiveRemuxEndToEnd(d: TestDaemon, url: string) {
+  const v = await ready(d, url);
+  const pre = await stageRun(d, v.id, 'preprocess');
+  assert.equal(pre.encodePasses, 0, 'remux: no encode');
+  const p = await storedProxyProbe(d, v.id);
+  assert.equal(p.video?.codec, 'h264');
+  assert.equal(p.audio?.codec, 'aac');
+  const clips = await listClips(d.deps.db, v.id);
+  const starts = clips.slice(1).map((c) => c.startFrame);
+  const expected = sampleCutFrames(CUT_SPEC);
+  assert.equal(starts.length, expected.length, `cuts found at ${starts} for ${expected}`);
+  starts.forEach((f, i) => assert.ok(Math.abs(f - expected[i]!) <= 1, `cut ${f} within 1 frame of ${expected[i]}`));
+  for (const c of clips) assert.ok(c.keyframeS !== null && c.keyframeS <= c.startS + 1e-6, 'each clip has a keyframe at or before its start');
+  assert.equal(existsSync(path.join(d.deps.cfg.workDir, v.id)), false, 'workspace deleted');
+  const ops = await d.storeOps(v.id);
+  assert.equal(ops.put ?? 0, 1, 'one PUT');
+  assert.equal(ops.get ?? 0, 0, 'no GET');
+  assert.equal(ops.head ?? 0, 0, 'no HEAD');
 }
 
 // One daemon per describe: daemons sharing a database share its queues, so each suite's daemon is
@@ -104,41 +126,25 @@ describe('ingest chain (S3 store)', () => {
   });
 
   test('progressive H.264/AAC MP4: remux, clips at the cut frames, exactly one PUT', async () => {
-    const v = await ready(cutUrl('h264_aac'));
-    const pre = await stageRun(v.id, 'preprocess');
-    assert.equal(pre.encodePasses, 0, 'remux: no encode');
-    const p = await storedProxyProbe(v.id);
-    assert.equal(p.video?.codec, 'h264');
-    assert.equal(p.audio?.codec, 'aac');
-    const clips = await listClips(daemon.deps.db, v.id);
-    const starts = clips.slice(1).map((c) => c.startFrame);
-    const expected = sampleCutFrames(CUT_SPEC);
-    assert.equal(starts.length, expected.length, `cuts found at ${starts} for ${expected}`);
-    starts.forEach((f, i) => assert.ok(Math.abs(f - expected[i]!) <= 1, `cut ${f} within 1 frame of ${expected[i]}`));
-    for (const c of clips) assert.ok(c.keyframeS !== null && c.keyframeS <= c.startS + 1e-6, 'each clip has a keyframe at or before its start');
-    assert.equal(existsSync(path.join(daemon.deps.cfg.workDir, v.id)), false, 'workspace deleted');
-    const ops = await daemon.storeOps(v.id);
-    assert.equal(ops.put ?? 0, 1, 'one PUT');
-    assert.equal(ops.get ?? 0, 0, 'no GET');
-    assert.equal(ops.head ?? 0, 0, 'no HEAD');
+    await progressiveRemuxEndToEnd(daemon, cutUrl('h264_aac'));
   });
 
   test('DASH with separate video and audio: merged, ready', async () => {
-    const v = await ready(media.url(samples.dash.urlPath));
+    const v = await ready(daemon, media.url(samples.dash.urlPath));
     const src = probeOf(v);
     assert.ok(src?.video && src.audio, 'merged source has video and audio');
-    const p = await storedProxyProbe(v.id);
+    const p = await storedProxyProbe(daemon, v.id);
     assert.ok(p.video && p.audio);
     assert.equal(p.video.height, samples.dash.bestVideo.height, 'best video quality chosen');
   });
 
   test('VP9/Opus WebM: exactly one encode to an H.264/AAC proxy', async () => {
-    const v = await ready(cutUrl('vp9_opus'));
-    assert.equal((await stageRun(v.id, 'preprocess')).encodePasses, 1);
-    const p = await storedProxyProbe(v.id);
+    const v = await ready(daemon, cutUrl('vp9_opus'));
+    assert.equal((await stageRun(daemon, v.id, 'preprocess')).encodePasses, 1);
+    const p = await storedProxyProbe(daemon, v.id);
     assert.equal(p.video?.codec, 'h264');
     assert.equal(p.audio?.codec, 'aac');
-    const det = await stageRun(v.id, 'detect');
+    const det = await stageRun(daemon, v.id, 'detect');
     assert.equal(det.details?.usedEncodeFrames, true, 'detection reused the encode decode');
     const starts = (await listClips(daemon.deps.db, v.id)).slice(1).map((c) => c.startFrame);
     const expected = sampleCutFrames(CUT_SPEC);
@@ -146,7 +152,7 @@ describe('ingest chain (S3 store)', () => {
   });
 
   test('--master: FFV1 master stored too, with its storage class: 2 PUTs', async () => {
-    const v = await ready(media.url(samples.mp4.urlPath), { master: true });
+    const v = await ready(daemon, media.url(samples.mp4.urlPath), { master: true });
     const arts = await listArtefacts(daemon.deps.db, v.id);
     const master = arts.find((a) => a.kind === 'master');
     assert.ok(master, 'master recorded');
@@ -216,7 +222,7 @@ describe('ingest chain (S3 store)', () => {
     });
     // Nothing stored for failed videos, and the pools survived: the next job completes.
     for (const v of settled) assert.deepEqual(await listArtefacts(daemon.deps.db, v.id), []);
-    await ready(`${media.url(samples.mp4.urlPath)}?after-failures=1`);
+    await ready(daemon, `${media.url(samples.mp4.urlPath)}?after-failures=1`);
     assert.equal(daemon.deps.ioPool.stats().crashed, 0);
   });
 
@@ -226,13 +232,13 @@ describe('ingest chain (S3 store)', () => {
     const a = await createOrGetVideo(db, { url: cutUrl('h264_aac'), idempotencyKey: 'missing-source', options: {} });
     await boss.send(QUEUES.preprocess, { videoId: a.video.id, sourcePath: path.join(scratch, 'gone', 'source.mp4') });
     assert.equal((await daemon.waitSettled(a.video.id)).state, 'ready');
-    assert.equal((await stageRun(a.video.id, 'preprocess')).details?.recoveredFrom, 'redownload');
+    assert.equal((await stageRun(daemon, a.video.id, 'preprocess')).details?.recoveredFrom, 'redownload');
     // detect with its proxy gone and nothing stored yet: re-download and preprocess again.
     const b = await createOrGetVideo(db, { url: cutUrl('h264_aac'), idempotencyKey: 'missing-proxy', options: {} });
     await boss.send(QUEUES.detect, { videoId: b.video.id, proxyPath: path.join(scratch, 'gone', 'proxy.mp4') });
     const vb = await daemon.waitSettled(b.video.id);
     assert.equal(vb.state, 'ready', `${vb.errorCode}: ${vb.errorMessage}`);
-    assert.equal((await stageRun(b.video.id, 'detect')).details?.recoveredFrom, 'redownload');
+    assert.equal((await stageRun(daemon, b.video.id, 'detect')).details?.recoveredFrom, 'redownload');
     assert.ok((await listClips(db, b.video.id)).length >= 3);
   });
 });
@@ -279,15 +285,7 @@ describe('ingest chain (filesystem store)', () => {
     const d = await startTestDaemon({ DATABASE_URL: pg.url });
     try {
       assert.equal(d.deps.store.kind, 'fs');
-      const { videoId } = await d.ingest(`${cutUrl('h264_aac')}?fs=1`);
-      const v = await d.waitSettled(videoId);
-      assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
-      const proxy = (await listArtefacts(d.deps.db, videoId)).find((a) => a.kind === 'proxy');
-      assert.ok(proxy && proxy.storeUri.startsWith('file://'));
-      const local = path.join(scratch, 'fs-proxy.mp4');
-      assert.equal((await d.deps.store.get(proxy.objectKey, local)).sha256, proxy.sha256);
-      assert.equal((await listClips(d.deps.db, videoId)).length, CUT_SPEC.scenes.length);
-      assert.equal((await d.storeOps(videoId)).put, 1);
+      await progressiveRemuxEndToEnd(d, `${cutUrl('h264_aac')}?fs=1`);
     } finally {
       await d.close();
     }
