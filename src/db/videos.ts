@@ -184,6 +184,23 @@ export async function failVideo(db: Db, id: string, code: string, message: strin
   );
 }
 
+/**
+ * Send a ready video back to scene detection with new detector parameters (its proxy is in the
+ * store). Only a ready video can be reopened; the clips stay until the new ones replace them.
+ */
+export async function reopenForDetect(db: Db, id: string, detect: Record<string, unknown>): Promise<Video> {
+  const { rows } = await db.query<VideoRow>(
+    `UPDATE heaters.videos
+     SET state = 'detecting', options = options || jsonb_build_object('detect', $2::jsonb), progress = NULL
+     WHERE id = $1 AND state = 'ready' RETURNING *`,
+    [id, JSON.stringify(detect)],
+  );
+  if (rows[0]) return toVideo(rows[0]);
+  const video = await getVideo(db, id);
+  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  throw new DbError('INVALID_INPUT', `video ${id} is ${video.state}; only a ready video can be re-detected`);
+}
+
 export async function markReady(db: Db, id: string): Promise<Video> {
   return updateOne(
     db,

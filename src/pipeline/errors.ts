@@ -42,6 +42,7 @@ export function classify(err: unknown): Classified {
   // Every layer (pool, media, download, storage) sets a lower-case code; Node's errno codes
   // (ENOENT...) and anything else without one mean an internal failure.
   const code = typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : 'internal';
-  const message = redactText(e.message || code).slice(0, 2000);
+  // Bounded (head and tail kept) when it is stored: see db/videos.ts storableErrorMessage.
+  const message = redactText(e.message || code);
   return { code, message, retryable: !PERMANENT.has(code) };
 }

@@ -1,7 +1,9 @@
 // Wires the stages to their pg-boss queues. The public entry `heaters.ingest` creates (or finds) the
 // video and starts the chain; every later handoff is a job carrying the video id and local paths.
 import type { Job, JobWithMetadata } from 'pg-boss';
-import { createOrGetVideo, withTransaction } from '../db/index.ts';
+import { z } from 'zod';
+import { createOrGetVideo, reopenForDetect, withTransaction } from '../db/index.ts';
+import { DetectParams } from '../scenes/schema.ts';
 import { IngestJob, ingestKeyOf } from '../queue/ingest-job.ts';
 import { QUEUES } from '../queue/names.ts';
 import type { Deps } from './deps.ts';
@@ -9,6 +11,7 @@ import { detectStage } from './detect.ts';
 import { downloadStage } from './download.ts';
 import { finalizeStage } from './finalize.ts';
 import { preprocessStage } from './preprocess.ts';
+import { workspace } from './workspace.ts';
 
 export type { Deps } from './deps.ts';
 
@@ -28,6 +31,25 @@ export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoI
   });
   deps.logger.info({ videoId: video.id, created }, created ? 'ingest accepted' : 'ingest joined an existing video');
   return { videoId: video.id, created };
+}
+
+/**
+ * Re-run scene detection on a ready video with other detector parameters, to compare detectors or
+ * tune them. The proxy is read back from the object store (the workspace is gone), nothing is
+ * re-encoded or re-uploaded, and the new clips replace the old in one transaction.
+ */
+export async function requestRedetect(
+  deps: Pick<Deps, 'db' | 'boss' | 'cfg'>,
+  videoId: string,
+  params: unknown,
+): Promise<void> {
+  const detect = DetectParams.parse(params);
+  await withTransaction(deps.db, async (client) => {
+    await reopenForDetect(client, videoId, detect);
+    const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+    const proxyPath = workspace(deps.cfg.workDir, videoId).proxy;
+    await deps.boss.send(QUEUES.detect, { videoId, proxyPath, prevFinishedAt: Date.now() }, { db });
+  });
 }
 
 type Handler = (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>) => Promise<unknown>;
@@ -67,7 +89,17 @@ export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle
   await work(QUEUES.preprocess, cfg.stageConcurrency, preprocessStage);
   await work(QUEUES.detect, cfg.python.cpu.max, detectStage);
   await work(QUEUES.finalize, cfg.stageConcurrency, finalizeStage);
-  // The ingest job's output names the video, so any producer can find it.
-  await work(QUEUES.ingest, 2, (d, job) => submitIngest(d, job.data));
+  // The ingest job's output names the video, so any producer can find it. Invalid job data cannot
+  // improve with retries: the job completes with the reasons as its output instead.
+  await work(QUEUES.ingest, 2, async (d, job) => {
+    try {
+      return await submitIngest(d, job.data);
+    } catch (err) {
+      if (!(err instanceof z.ZodError)) throw err;
+      const issues = err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      d.logger.warn({ jobId: job.id, issues }, 'invalid ingest job');
+      return { error: 'invalid_job', issues };
+    }
+  });
   return { ids, idle: async () => void (await Promise.allSettled([...running])) };
 }

@@ -4,17 +4,28 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { QUEUES } from './names.ts';
 
-const IngestOutput = z.object({ videoId: z.uuid() });
+const IngestOutput = z.union([
+  z.object({ videoId: z.uuid() }),
+  z.object({ error: z.string(), issues: z.array(z.string()) }),
+]);
 
 export class IngestNotPickedUpError extends Error {
   readonly code = 'not_picked_up';
+}
+
+export class InvalidIngestError extends Error {
+  readonly code = 'invalid_job';
 }
 
 export async function awaitIngest(boss: PgBoss, jobId: string, opts: { timeoutMs: number }): Promise<{ videoId: string }> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     const job = await boss.getJobById(QUEUES.ingest, jobId);
-    if (job?.state === 'completed') return IngestOutput.parse(job.output);
+    if (job?.state === 'completed') {
+      const out = IngestOutput.parse(job.output);
+      if ('error' in out) throw new InvalidIngestError(`ingest job rejected: ${out.issues.join('; ')}`);
+      return out;
+    }
     if (job?.state === 'failed' || job?.state === 'cancelled') {
       throw new Error(`ingest job ${job.state}: ${JSON.stringify(job.output ?? {}).slice(0, 500)}`);
     }

@@ -4,4 +4,4 @@ export type { QueueKey, QueueName } from './names.ts';
 export { IngestJob, IngestOptions, ingestKeyOf } from './ingest-job.ts';
 export { QUEUE_CONFIG, createQueues, parseIngestJob, sendIngest, startBoss } from './boss.ts';
 export type { QueueOverrides, SendIngestResult, StartBossOptions } from './boss.ts';
-export { awaitIngest, IngestNotPickedUpError } from './await-job.ts';
+export { awaitIngest, IngestNotPickedUpError, InvalidIngestError } from './await-job.ts';

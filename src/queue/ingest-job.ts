@@ -7,6 +7,7 @@
 // row where the client can see it, rather than vanishing as an invalid job in the dead-letter queue.
 import { z } from 'zod';
 import { idempotencyKeyFor } from '../db/idempotency.ts';
+import { DetectParams } from '../scenes/schema.ts';
 
 export const IngestOptions = z
   .object({
@@ -20,10 +21,7 @@ export const IngestOptions = z
       .max(200)
       .optional()
       .describe('Overrides the derived key (sha256 of the normalized URL and master).'),
-    detect: z
-      .record(z.string().min(1).max(64), z.union([z.number(), z.boolean()]))
-      .optional()
-      .describe('Scene-detector parameters, name to number or boolean.'),
+    detect: DetectParams.optional().describe('Scene-detector parameters overriding its defaults (unknown names are rejected).'),
   })
   .strict();
 
