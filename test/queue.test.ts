@@ -45,14 +45,15 @@ describe('ingest job contract', () => {
 
   test('zod accepts valid jobs and rejects invalid ones', () => {
     assert.deepEqual(parseIngestJob({ url: 'https://x.test/v' }), { url: 'https://x.test/v' });
-    assert.ok(IngestJob.safeParse({ url: '/abs/file.mp4', options: { master: true, detect: { threshold: 0.3, fast: true } } }).success);
+    assert.ok(IngestJob.safeParse({ url: '/abs/file.mp4', options: { master: true, detect: { min_scene_len: 12, gradual: false } } }).success);
     for (const bad of [
       {},
       { url: '' },
       { url: 42 },
       { url: 'https://x.test', extra: 1 },
       { url: 'https://x.test', options: { master: 'yes' } },
-      { url: 'https://x.test', options: { detect: { threshold: 'high' } } },
+      { url: 'https://x.test', options: { detect: { min_scene_len: 'long' } } },
+      { url: 'https://x.test', options: { detect: { no_such_param: 1 } } },
       { url: 'https://x.test', options: { typo: true } },
     ]) {
       assert.throws(() => parseIngestJob(bad), ZodError, JSON.stringify(bad));
