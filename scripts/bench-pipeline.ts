@@ -87,6 +87,7 @@ const env: Record<string, string> = {
   HEATERS_DATA_DIR: path.join(tmp, 'data'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   HEATERS_WORKER_MAX_TASKS: '1000',
+  HEATERS_ALLOW_PRIVATE_URLS: 'true', // samples are served on loopback
   ...(s3
     ? {
         STORAGE_URL: `s3://${s3.bucket}/bench`,
@@ -195,7 +196,7 @@ async function naiveRun(sample: string, url: string, store: ObjectStore, boss: P
   await timed('download', null, async (f) => {
     const res = await runDownload(
       { run: (op, args, opts) => spawnRun(op, args, opts) },
-      { url, dest_dir: path.join(dir, 'dl'), max_bytes: cfg.download.maxBytes, timeout_s: 600, ffmpeg: bins.ffmpeg },
+      { url, dest_dir: path.join(dir, 'dl'), max_bytes: cfg.download.maxBytes, timeout_s: 600, ffmpeg: bins.ffmpeg, allow_private: true },
     );
     await up(f, 'source', res.path);
   });

@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536),
   HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192),
   HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600),
+  // Downloads from loopback/private/link-local addresses (a LAN NAS, tests on 127.0.0.1).
+  HEATERS_ALLOW_PRIVATE_URLS: bool.default(false),
   // Where local files may be ingested from: `any`, `none`, or absolute directories separated by ':'.
   HEATERS_LOCAL_FILES: z
     .string()
@@ -90,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     download: {
       maxBytes: e.HEATERS_MAX_DOWNLOAD_MB * 1024 * 1024,
       timeoutMs: e.HEATERS_DOWNLOAD_TIMEOUT_S * 1000,
+      allowPrivate: e.HEATERS_ALLOW_PRIVATE_URLS,
       /** undefined: any local file; []: none. */
       localRoots: e.HEATERS_LOCAL_FILES === 'any' ? undefined : e.HEATERS_LOCAL_FILES === 'none' ? [] : e.HEATERS_LOCAL_FILES.split(':'),
     },

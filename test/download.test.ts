@@ -74,7 +74,8 @@ async function download(url: string, extra: Partial<DownloadArgs> = {}): Promise
   const progress: DownloadProgress[] = [];
   const result = await runDownload(
     pool,
-    { url, dest_dir: dest, max_bytes: 64 * MB, timeout_s: 30, ...extra },
+    // The test server is on loopback: allowed here, refused by default (see the SSRF test).
+    { url, dest_dir: dest, max_bytes: 64 * MB, timeout_s: 30, allow_private: true, ...extra },
     { onProgress: (p) => progress.push(p) },
   );
   return { result, progress, dest };
@@ -226,6 +227,18 @@ describe('download from local files', () => {
     await symlink(media.mp4.path, path.join(inside, 'escape.mp4'));
     await expectFailure(path.join(inside, 'escape.mp4'), 'forbidden_path', { local_roots: [inside] });
     await expectFailure(pathToFileURL(media.mp4.path).href, 'forbidden_path', { local_roots: [] });
+  });
+});
+
+describe('non-public addresses (SSRF guard)', () => {
+  test('loopback, private and link-local hosts are refused before any request is sent → forbidden_url', async () => {
+    const before = server.requests.length;
+    const e = await expectFailure(server.url(media.mp4.urlPath), 'forbidden_url', { allow_private: false });
+    assert.match(e.message, /non-public address/);
+    assert.equal(server.requests.length, before, 'nothing reached the server');
+    for (const host of ['http://10.1.2.3/x.mp4', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/x.mp4', 'http://localhost:9/x.mp4']) {
+      await expectFailure(host, 'forbidden_url', { allow_private: false });
+    }
   });
 });
 

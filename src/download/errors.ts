@@ -5,6 +5,7 @@ export const DOWNLOAD_ERROR_CODES = [
   'unsupported_url', // scheme we do not fetch, or yt-dlp found no video at the URL
   'not_found', // local path / file:// target missing
   'forbidden_path', // local path outside the directories HEATERS_LOCAL_FILES allows
+  'forbidden_url', // URL (or a redirect) to a private, loopback or link-local address
   'http_error', // 4xx/5xx from the server (message carries the status)
   'network', // connection refused, DNS failure, reset
   'too_large', // over max_bytes (announced size or bytes received)

@@ -12,6 +12,8 @@ export const DownloadArgs = z
     timeout_s: z.number().positive(),
     /** ffmpeg binary (or its directory) for yt-dlp's merge; default: ffmpeg on PATH. */
     ffmpeg: z.string().min(1).optional(),
+    /** Fetch from loopback/private/link-local addresses too; default refused (forbidden_url). */
+    allow_private: z.boolean().optional(),
     /** Directories local files may come from (resolved, symlinks followed); absent: any. */
     local_roots: z.array(z.string().min(1).refine((p) => path.isAbsolute(p), 'roots must be absolute')).optional(),
   })

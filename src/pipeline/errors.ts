@@ -7,6 +7,7 @@ const PERMANENT = new Set([
   'http_error',
   'not_found',
   'forbidden_path',
+  'forbidden_url',
   'not_a_video',
   'no_video_stream',
   'empty_file',

@@ -24,6 +24,7 @@ export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promi
       max_bytes: deps.cfg.download.maxBytes,
       timeout_s: Math.ceil(deps.cfg.download.timeoutMs / 1000),
       ffmpeg: deps.bins.ffmpeg,
+      allow_private: deps.cfg.download.allowPrivate,
       ...(deps.cfg.download.localRoots ? { local_roots: deps.cfg.download.localRoots } : {}),
     },
     { signal, onProgress: (p) => report(p) },

@@ -33,6 +33,7 @@ export async function startTestDaemon(
     HEATERS_DATA_DIR: dataDir,
     HEATERS_IO_WORKERS_MIN: '1',
     HEATERS_CPU_WORKERS_MIN: '1',
+    HEATERS_ALLOW_PRIVATE_URLS: 'true', // the test media servers listen on loopback
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional
 import yt_dlp
 
 from ..errors import OpError
+from .guard import guard_urlopen
 from .limits import Abort, Budget, shielded
 from .progress import ProgressReporter
 from .remote_errors import map_error
@@ -82,7 +83,7 @@ def build_options(dest_dir: str, budget: Budget, logger: _Logger, hook: Callable
 
 
 def fetch_remote(url: str, dest_dir: str, budget: Budget, progress: ProgressReporter, log: LogFn,
-                 ffmpeg: Optional[str] = None) -> dict[str, Any]:
+                 ffmpeg: Optional[str] = None, allow_private: bool = False) -> dict[str, Any]:
     logger = _Logger(log)
 
     def hook(d: dict) -> None:
@@ -104,6 +105,8 @@ def fetch_remote(url: str, dest_dir: str, budget: Budget, progress: ProgressRepo
     opts = build_options(dest_dir, budget, logger, hook, ffmpeg)
     try:
         with yt_dlp.YoutubeDL(opts) as ydl:
+            if not allow_private:
+                ydl.urlopen = guard_urlopen(ydl.urlopen)  # type: ignore[method-assign]
             info = ydl.extract_info(url, download=True)
     except Abort:
         raise

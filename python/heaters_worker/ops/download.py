@@ -1,12 +1,13 @@
 """download: fetch a source video into dest_dir as source.<ext>.
 
-args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?, local_roots?}
+args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?, local_roots?, allow_private?}
+  allow_private: fetch from loopback/private/link-local addresses too (default: refused, forbidden_url).
   url: http(s):// (anything yt-dlp understands: direct files, DASH/HLS manifests, sites),
        file:// or an absolute local path. Other schemes fail with unsupported_url before any I/O.
 result: {path, bytes, ext, extractor, title, format_id, webpage_url, duration_s, width, height,
          vcodec, acodec} (the last ones are whatever yt-dlp knows, often null; the daemon ffprobes).
 progress: {stage:"download", percent, downloaded_bytes, total_bytes, speed_bps, eta_s}, ~2/s + final.
-errors: unsupported_url, not_found, forbidden_path, http_error, network, too_large, timeout, not_a_video,
+errors: unsupported_url, not_found, forbidden_path, forbidden_url, http_error, network, too_large, timeout, not_a_video,
         download_failed, bad_request.
 This op owns every dest_dir/source.* file: earlier ones are removed first, and partial ones on failure.
 """
@@ -74,7 +75,8 @@ def run(args: dict, ctx) -> dict:
             if source.kind == "local":
                 result = fetch_local(source.target, dest_dir, budget, progress)
             else:
-                result = fetch_remote(source.target, dest_dir, budget, progress, ctx.log, ffmpeg)
+                result = fetch_remote(source.target, dest_dir, budget, progress, ctx.log, ffmpeg,
+                                      allow_private=args.get("allow_private") is True)
         reason = non_media_reason(result["path"])
         if reason:
             raise OpError("not_a_video", f"{shown} is {reason}, not a video")
