@@ -69,7 +69,8 @@ export function defineStage<S extends z.ZodType>(
       return;
     }
     const startedAt = new Date();
-    const handoffMs = data.prevFinishedAt ? Math.max(0, startedAt.getTime() - data.prevFinishedAt) : null;
+    // The gap since the previous stage handed over; a retry's gap is its backoff, not a handoff.
+    const handoffMs = data.prevFinishedAt && job.retryCount === 0 ? Math.max(0, startedAt.getTime() - data.prevFinishedAt) : null;
     const metrics = new RunMetrics();
     await setState(deps.db, video.id, STATE_OF[stage]);
     log.info({ handoffMs, attempt: job.retryCount + 1 }, 'stage started');
