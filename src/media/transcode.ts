@@ -109,14 +109,7 @@ export async function makeProxy(o: MakeProxyOptions): Promise<MakeProxyResult> {
 }
 
 /** The full ffmpeg argument array (exported for tests and for logging/debugging). */
-export function buildFfmpegArgs(o: {
-  src: string;
-  dst: string;
-  probe: Probe;
-  mode: ProxyMode;
-  master?: string | undefined;
-  extraOutputs?: string[][] | undefined;
-}): string[] {
+export function buildFfmpegArgs(o: Pick<MakeProxyOptions, 'src' | 'dst' | 'probe' | 'mode' | 'master' | 'extraOutputs'>): string[] {
   const v = o.probe.video;
   if (!v) throw new MediaError('no_video_stream', 'no video stream');
   const hasAudio = !!o.probe.audio;
