@@ -20,7 +20,7 @@ const SOURCES = [
   (w: number, h: number, r: number) => `testsrc2=size=${w}x${h}:rate=${r}`,
   (w: number, h: number, r: number) => `smptehdbars=size=${w}x${h}:rate=${r}`,
   (w: number, h: number, r: number) => `mandelbrot=size=${w}x${h}:rate=${r}`,
-  (w: number, h: number, r: number) => `cellauto=size=${w}x${h}:rate=${r}:rule=110`,
+  (w: number, h: number, r: number) => `cellauto=size=${w}x${h}:rate=${r}:rule=110:seed=7`,
   (w: number, h: number, r: number) => `rgbtestsrc=size=${w}x${h}:rate=${r}`,
 ];
 

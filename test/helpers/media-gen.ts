@@ -9,7 +9,7 @@ import { resolveFfmpeg } from '../../src/media/ffmpeg-path.ts';
 
 import { REPO_ROOT } from './common.ts';
 export const MEDIA_CACHE_DIR = path.join(REPO_ROOT, '.cache', 'media');
-const GEN_VERSION = 1; // bump when the recipes change, to invalidate the cache
+const GEN_VERSION = 2; // bump when the recipes change, to invalidate the cache
 
 export type MediaKind = 'h264_aac_mp4' | 'vp9_opus_webm' | 'h264_no_audio_mp4' | 'hevc_or_high_res' | 'audio_only_m4a';
 
@@ -86,17 +86,18 @@ export async function generate(spec: MediaSpec): Promise<string> {
   return out;
 }
 
-// One visually distinct lavfi source per segment, cycled.
+// One visually distinct lavfi source per segment, cycled. Random sources get fixed seeds so the same
+// spec always yields the same file.
 function segmentSource(i: number, w: number, h: number, fps: number): string {
   const s = `s=${w}x${h}:r=${fps}`;
   const sources = [
     `testsrc2=${s}`,
     `smptebars=${s}`,
     `mandelbrot=${s}:maxiter=64`,
-    `color=c=0x2040c0:${s},noise=alls=30:allf=t`,
+    `color=c=0x2040c0:${s},noise=alls=30:allf=t:all_seed=11`,
     `rgbtestsrc=${s}`,
-    `life=${s}:mold=10:ratio=0.2:death_color=#c83232:life_color=#00ff00`,
-    `color=c=0xf0e020:${s},noise=alls=30:allf=t`,
+    `life=${s}:seed=5:mold=10:ratio=0.2:death_color=#c83232:life_color=#00ff00`,
+    `color=c=0xf0e020:${s},noise=alls=30:allf=t:all_seed=13`,
   ];
   return sources[i % sources.length] as string;
 }

@@ -12,7 +12,7 @@ import { ensureSample, sampleCutFrames, type SampleSpec } from '../../src/cli/sa
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'scenes');
-const GENERATOR_VERSION = 6;
+const GENERATOR_VERSION = 7;
 
 export type SceneClass = 'hard' | 'gradual' | 'flash' | 'motion' | 'static';
 export type CutKind = 'hard' | 'gradual';
@@ -178,7 +178,14 @@ function source(spec: string, w: number, h: number, fps: number, seed: number): 
     case 'pal': return `pal75bars=size=${size}:rate=${fps}`;
     case 'rgb': return `rgbtestsrc=size=${size}:rate=${fps}`;
     case 'spectrum': return `colorspectrum=size=${size}:rate=${fps}:type=all`;
-    case 'gradients': return `gradients=size=${size}:rate=${fps}:speed=0.03:seed=${n}:n=4`;
+    case 'gradients': {
+      // ffmpeg 5.1 picks random colours and points even with a seed: give them all, so the set is
+      // the same on every run (it was not, and one wipe's placement moved with it).
+      const palette = ['0xe04040', '0x40a0e0', '0x50c050', '0xe0c040', '0x9050d0', '0xf08030'];
+      const c = (k: number) => palette[(n + k) % palette.length];
+      const pt = (k: number) => `x${k}=${Math.round(((n * 37 + k * 53) % 100) / 100 * w)}:y${k}=${Math.round(((n * 61 + k * 29) % 100) / 100 * h)}`;
+      return `gradients=size=${size}:rate=${fps}:speed=0.03:n=4:c0=${c(0)}:c1=${c(1)}:c2=${c(2)}:c3=${c(3)}:${pt(0)}:${pt(1)}`;
+    }
     case 'sierpinski': return `sierpinski=size=${size}:rate=${fps}:seed=${n}:jump=4`;
     case 'life':
       return `life=size=${qw}x${qh}:rate=${fps}:seed=${n}:ratio=0.35:mold=12:life_color=#ffcc33:death_color=#102040:mold_color=#a04010,scale=${w}:${h}:flags=neighbor`;
