@@ -246,7 +246,7 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
     db = np.abs(span - b).mean(axis=(1, 2, 3))
     dab = float(np.abs(a - b).mean())
     total = da + db
-    if total.max() > 1.3 * max(dab, 1e-6):
+    if total.max() > 1.3 * max(dab, 1e-6) and _through_colour(span[int(np.argmax(total))], a, b):
         # Through a colour (fade to black or white): the middle of the span where the picture is
         # neither A nor B any more. A frame only counts as "not A" if it is further from A than A
         # drifts by itself over the same distance outside the window (likewise for B): a moving
@@ -258,7 +258,15 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
         # A blend: the middle is where half of the pixels are already closer to B than to A.
         closer_b = (np.abs(span - b) < np.abs(span - a)).reshape(len(span), -1).mean(axis=1)
         mid = int(np.argmin(np.abs(closer_b - 0.5)))
-        if _is_wipe(span[mid], a, b):
+        is_wipe = _is_wipe(span[mid], a, b)
+        if not is_wipe:
+            # A shot that keeps moving drifts away from its reference and pulls that test off the
+            # middle (5 frames early for a fade out of a drifting gradient). When the blend's start
+            # and end show as clear steps in the frame-to-frame change, their middle is exact.
+            steps = _change_span(thumbs, a_i, b_i, a_i + mid, lo, hi, dab)
+            if steps is not None:
+                mid = int(round((steps[0] + steps[1]) / 2)) - a_i
+        if is_wipe:
             # A wipe: each pixel switches from A to B in one jump as the edge passes; the middle
             # is when half of the informative pixels have switched. Unlike the test above, this
             # is not pulled by motion inside A or B. The jumps are looked for a quarter window
@@ -272,6 +280,50 @@ def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int) -> dict:
                 at = np.argmax(jumps[:, informative], axis=0) + 1 + e0 - a_i
                 mid = int(round(float(np.median(at))))
     return {"frame": a_i + mid, "score": round(dab, 3), "kind": "gradual", "a": a_i, "b": b_i}
+
+
+def _through_colour(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
+    """The frame furthest from both ends is not made of them (M = x*A + y*B + z with x + y near 0):
+    a fade through black or white. A wipe or blend into a moving shot also drifts away from both
+    ends, but it stays made of them (x + y near 1)."""
+    design = np.stack([a.reshape(-1), b.reshape(-1), np.ones(a.size, dtype=np.float32)], axis=1)
+    coef, *_ = np.linalg.lstsq(design, m.reshape(-1), rcond=None)
+    return float(coef[0] + coef[1]) < 0.5
+
+
+STEP_W = 4  # frames averaged on each side of a step in the frame-to-frame change
+
+
+def _change_span(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: int,
+                 dab: float) -> Optional[tuple[int, int]]:
+    """(s, e): the last frame of A and the first frame of B of a blend, where the frame-to-frame
+    change steps up (the blend's own change adds to the shot's motion) and steps down again;
+    looked for within [a_i - 2, mid] and [mid, b_i + 2]. None unless both steps are clear: at
+    least a third of the blend's per-frame change and 3x the jitter of the frame-to-frame change
+    just outside (a noisy or flickering shot hides them; the caller keeps its estimate then)."""
+    w, pad = STEP_W, 2
+    e0, e1 = max(lo, a_i - pad - w), min(hi, b_i + pad + w)
+    if e1 - e0 < 4 * w:
+        return None
+    f = thumbs[e0:e1 + 1]
+    d1 = np.abs(np.diff(f.astype(np.int16), axis=0)).reshape(e1 - e0, -1).mean(axis=1)  # d1[j]: e0+j -> e0+j+1
+    best_s = best_e = None
+    up = down = -np.inf
+    for j in range(w, len(d1) - w + 1):
+        x = e0 + j  # the frame between d1[j-1] and d1[j]
+        before, after = float(d1[j - w:j].mean()), float(d1[j:j + w].mean())
+        if a_i - pad <= x <= mid and after - before > up:
+            up, best_s = after - before, j
+        if mid <= x <= b_i + pad and before - after > down:
+            down, best_e = before - after, j
+    if best_s is None or best_e is None or best_e - best_s < 2:
+        return None
+    rate = dab / (best_e - best_s)
+    jitter_s = float(d1[best_s - w:best_s].std())
+    jitter_e = float(d1[best_e:best_e + w].std())
+    if up < max(rate / 3, 3 * jitter_s + 0.1) or down < max(rate / 3, 3 * jitter_e + 0.1):
+        return None
+    return e0 + best_s, e0 + best_e
 
 
 def _drift(thumbs: np.ndarray, ref: int, n: int, step: int, bound: int) -> np.ndarray:
