@@ -39,7 +39,7 @@ describe('heaters run (the README main job)', () => {
     assert.match(r.stdout, /cost report:[\s\S]*finalize/);
     assert.match(r.stdout, /ready in [\d.]+ s from send/);
     // Progress was visible while it ran (stderr is not a TTY here: one line per change).
-    assert.match(r.stderr, /preprocessing|detecting/);
+    assert.match(r.stderr, /^(preprocessing|detecting) /m, 'a progress line, not a log line');
   });
 
   test('run on a bad file: typed error, exit code 1', async () => {
@@ -84,7 +84,7 @@ describe('heaters daemon + client commands', () => {
     const id = ok.stdout.trim();
     assert.match(id, /^[0-9a-f-]{36}$/);
     // Progress lines reached the terminal while waiting.
-    assert.match(ok.stderr, /ready/);
+    assert.match(ok.stderr, /^ready$/m);
 
     const status = await cli(['status', id]);
     assert.equal(status.exitCode, 0);

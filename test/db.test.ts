@@ -379,6 +379,7 @@ describe('data access', () => {
     const ready = await markReady(db, v.id);
     assert.equal(ready.state, 'ready');
     assert.ok(ready.readyAt instanceof Date);
+    assert.equal(ready.progress, null, 'a ready video has no stale progress');
     assert.ok(ready.updatedAt.getTime() >= v.updatedAt.getTime());
     await assert.rejects(setState(db, '00000000-0000-0000-0000-000000000000', 'detecting'), (e: unknown) => e instanceof DbError && e.code === 'VIDEO_NOT_FOUND');
 

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pgLib from 'pg';
-import { DEFAULT_SAMPLE, ensureSample, sampleCutFrames } from '../src/cli/sample.ts';
+import { DEFAULT_SAMPLE, ensureSample, sampleCutFrames, sampleName } from '../src/cli/sample.ts';
 import type { SampleSpec } from '../src/cli/sample.ts';
 import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } from '../src/db/index.ts';
 import { probe, resolveFfmpeg } from '../src/media/index.ts';
@@ -47,7 +47,7 @@ before(async () => {
   await mkdir(E2E_DIR, { recursive: true });
   [pg, s3, samples] = await Promise.all([startTestPostgres(), startS3rver(), ensureSampleMedia({ ffmpeg: bins.ffmpeg })]);
   await ensureSample(bins.ffmpeg, E2E_DIR, CUT_SPEC);
-  await ensureSample(bins.ffmpeg, E2E_DIR, { ...CUT_SPEC, codec: 'vp9_opus' });
+  await ensureSample(bins.ffmpeg, E2E_DIR, cutSpec('vp9_opus'));
   // Over the 1 MB limit set below; the size check fires before any content check.
   await writeFile(path.join(E2E_DIR, 'big.mp4'), randomBytes(1_600_000));
   media = await startMediaServer(samples.root);
@@ -61,10 +61,8 @@ after(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-const cutUrl = (codec: SampleSpec['codec']) =>
-  cutsServer.url(`/${path.basename(cutSamplePath(codec))}`);
-const cutSamplePath = (codec: SampleSpec['codec']) =>
-  path.join(E2E_DIR, `sample-${CUT_SPEC.width}x${CUT_SPEC.height}-${CUT_SPEC.fps}-${CUT_SPEC.scenes.join('_')}-${codec}.${codec === 'h264_aac' ? 'mp4' : 'webm'}`);
+const cutSpec = (codec: SampleSpec['codec']): SampleSpec => ({ ...CUT_SPEC, codec });
+const cutUrl = (codec: SampleSpec['codec']) => cutsServer.url(`/${sampleName(cutSpec(codec))}`);
 
 async function ready(d: TestDaemon, url: string, options: { master?: boolean } = {}) {
   const { videoId } = await d.ingest(url, options);
@@ -274,7 +272,7 @@ describe('graceful shutdown', () => {
   test('stop mid-download hands the job back (video not failed, no child left); a new daemon finishes it', async () => {
     const env = { DATABASE_URL: pg.url, HEATERS_SHUTDOWN_GRACE_S: '1' };
     const d = await startTestDaemon(env);
-    const file = path.basename(cutSamplePath('h264_aac'));
+    const file = sampleName(CUT_SPEC);
     const { videoId } = await d.ingest(cutsServer.url(`/__/slow/${file}`)); // ~100 KB/s: a few seconds
     const db = new pgLib.Pool({ connectionString: pg.url });
     try {

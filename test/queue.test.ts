@@ -7,7 +7,6 @@ import { idempotencyKeyFor } from '../src/db/index.ts';
 import {
   createQueues,
   IngestJob,
-  parseIngestJob,
   QUEUE_CONFIG,
   QUEUES,
   sendIngest,
@@ -44,7 +43,7 @@ describe('ingest job contract', () => {
   });
 
   test('zod accepts valid jobs and rejects invalid ones', () => {
-    assert.deepEqual(parseIngestJob({ url: 'https://x.test/v' }), { url: 'https://x.test/v' });
+    assert.deepEqual(IngestJob.parse({ url: 'https://x.test/v' }), { url: 'https://x.test/v' });
     assert.ok(IngestJob.safeParse({ url: '/abs/file.mp4', options: { master: true, detect: { min_scene_len: 12, gradual: false } } }).success);
     for (const bad of [
       {},
@@ -56,7 +55,7 @@ describe('ingest job contract', () => {
       { url: 'https://x.test', options: { detect: { no_such_param: 1 } } },
       { url: 'https://x.test', options: { typo: true } },
     ]) {
-      assert.throws(() => parseIngestJob(bad), ZodError, JSON.stringify(bad));
+      assert.throws(() => IngestJob.parse(bad), ZodError, JSON.stringify(bad));
     }
   });
 });

@@ -13,7 +13,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { toStorageError } from '../src/storage/errors.ts';
-import { createStore, FsStore, S3Store, StorageError, type ObjectStore, type OpCounts } from '../src/storage/index.ts';
+import { createStore, FsStore, S3Store, StorageError, type ObjectStore, type OpCounts, type S3StoreOptions } from '../src/storage/index.ts';
 import { startS3rver, type S3rverHandle } from './helpers/s3rver.ts';
 
 const MiB = 1024 * 1024;
@@ -278,6 +278,18 @@ for (const h of harnesses) {
   });
 }
 
+/** An S3Store on the test's s3rver with its credentials; each test overrides what it is about. */
+const s3Store = (over: Partial<S3StoreOptions>) =>
+  new S3Store({
+    bucket: s3.bucket,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    logger,
+    ...over,
+  });
+
 describe('S3Store errors', () => {
   test('wrong credentials: access_denied, and the secret appears in no error and no log line', async () => {
     // s3rver checks the access key id but does not verify SigV4 signatures, so the realistic failure
@@ -285,16 +297,7 @@ describe('S3Store errors', () => {
     const wrongSecret = `wrong-${s3.secretAccessKey}-x9`;
     const lines: string[] = [];
     const capture = pino({ level: 'trace' }, { write: (l: string) => void lines.push(l) });
-    const bad = new S3Store({
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'HTESTUNKNOWNKEY', secretAccessKey: wrongSecret },
-      multipartThresholdBytes: 5 * MiB,
-      development: true,
-      logger: capture,
-    });
+    const bad = s3Store({ credentials: { accessKeyId: 'HTESTUNKNOWNKEY', secretAccessKey: wrongSecret }, multipartThresholdBytes: 5 * MiB, development: true, logger: capture });
     try {
       const attempts: [string, () => Promise<unknown>][] = [
         ['put', () => bad.put('videos/x/a.bin', small)],
@@ -331,15 +334,7 @@ describe('S3Store errors', () => {
   });
 
   test('unreachable endpoint: network', async () => {
-    const down = new S3Store({
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: 'http://127.0.0.1:1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      maxAttempts: 1,
-      logger,
-    });
+    const down = s3Store({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1 });
     try {
       await assertRejectsCode(down.exists('videos/x/a.bin'), 'network');
       await assertRejectsCode(down.put('videos/x/a.bin', small), 'network');
@@ -360,15 +355,7 @@ describe('S3Store errors', () => {
     });
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const { port } = busy.address() as AddressInfo;
-    const store = new S3Store({
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      maxAttempts: 2,
-      logger,
-    });
+    const store = s3Store({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2 });
     try {
       await assertRejectsCode(store.exists('videos/r/a.bin'), 'network');
       assert.equal(store.ops().head, 2);
@@ -382,16 +369,7 @@ describe('S3Store errors', () => {
   });
 
   test('optional HEAD verification only for large uploads', async () => {
-    const verifying = new S3Store({
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      multipartThresholdBytes: 5 * MiB,
-      verifyLargeUploads: true,
-      logger,
-    });
+    const verifying = s3Store({ multipartThresholdBytes: 5 * MiB, verifyLargeUploads: true });
     try {
       expectOps((await verifying.put('videos/v9/small.bin', small)).ops, { put: 1 }, 'small: no HEAD');
       expectOps((await verifying.put('videos/v9/large.bin', large)).ops, { put: 1, multipartParts: 3, multipartCalls: 1, head: 1 }, 'large: HEAD');
@@ -404,16 +382,7 @@ describe('S3Store errors', () => {
 test('multipart progress is logged only in development mode', async () => {
   const run = async (development: boolean) => {
     const lines: string[] = [];
-    const store = new S3Store({
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      multipartThresholdBytes: 5 * MiB,
-      development,
-      logger: pino({ level: 'trace' }, { write: (l: string) => void lines.push(l) }),
-    });
+    const store = s3Store({ multipartThresholdBytes: 5 * MiB, development, logger: pino({ level: 'trace' }, { write: (l: string) => void lines.push(l) }) });
     try {
       await store.put(`videos/dev-${development}/large.bin`, large);
     } finally {

@@ -11,8 +11,6 @@ import { migrate } from './migrate.ts';
 export interface Database {
   url: string;
   pool: pg.Pool;
-  /** Whether this process started the embedded cluster (and so stops it on close). */
-  ownsServer: boolean;
   close(): Promise<void>;
 }
 
@@ -44,7 +42,6 @@ export async function connectDatabase(cfg: Config, logger: Logger): Promise<Data
   return {
     url,
     pool,
-    ownsServer: !!stopServer,
     close: () =>
       (closing ??= (async () => {
         await pool.end();

@@ -206,7 +206,8 @@ export async function markReady(db: Db, id: string): Promise<Video> {
     db,
     id,
     `UPDATE heaters.videos
-     SET state = 'ready', ready_at = COALESCE(ready_at, now()), error_code = NULL, error_message = NULL
+     SET state = 'ready', ready_at = COALESCE(ready_at, now()), error_code = NULL, error_message = NULL,
+         progress = NULL -- the last stage's percent is history; readers must not see "ready 64.9%"
      WHERE id = $1 AND state <> 'failed' RETURNING *`,
     [],
   );

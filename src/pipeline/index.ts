@@ -1,6 +1,7 @@
 // Wires the stages to their pg-boss queues. The public entry `heaters.ingest` creates (or finds) the
 // video and starts the chain; every later handoff is a job carrying the video id and local paths.
 import type { Job, JobWithMetadata } from 'pg-boss';
+import type pg from 'pg';
 import { z } from 'zod';
 import { createOrGetVideo, reopenForDetect, withTransaction } from '../db/index.ts';
 import { DetectParams } from '../scenes/schema.ts';
@@ -15,6 +16,11 @@ import { workspace } from './workspace.ts';
 
 export type { Deps } from './deps.ts';
 
+/** pg-boss sends through our transaction's client, so the job commits (or not) with our rows. */
+const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
+  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
+});
+
 /**
  * Create the video for an ingest command (once per idempotency key) and start the chain. The row and
  * the download job commit together, so a crash between them cannot leave a video without a job.
@@ -24,8 +30,7 @@ export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoI
   const { video, created } = await withTransaction(deps.db, async (client) => {
     const res = await createOrGetVideo(client, { url: job.url, idempotencyKey: ingestKeyOf(job), options: job.options ?? {} });
     if (res.created) {
-      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
-      await deps.boss.send(QUEUES.download, { videoId: res.video.id, prevFinishedAt: Date.now() }, { db });
+      await deps.boss.send(QUEUES.download, { videoId: res.video.id, prevFinishedAt: Date.now() }, { db: inTx(client) });
     }
     return res;
   });
@@ -46,9 +51,8 @@ export async function requestRedetect(
   const detect = DetectParams.parse(params);
   await withTransaction(deps.db, async (client) => {
     await reopenForDetect(client, videoId, detect);
-    const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
     const proxyPath = workspace(deps.cfg.workDir, videoId).proxy;
-    await deps.boss.send(QUEUES.detect, { videoId, proxyPath, prevFinishedAt: Date.now() }, { db });
+    await deps.boss.send(QUEUES.detect, { videoId, proxyPath, prevFinishedAt: Date.now() }, { db: inTx(client) });
   });
 }
 

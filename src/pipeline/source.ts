@@ -8,7 +8,7 @@ import type { Probe } from '../media/index.ts';
 import { analysisOutput } from '../scenes/analysis.ts';
 import { progressReporter } from './progress.ts';
 import type { StageContext } from './stage.ts';
-import { exists, workspace } from './workspace.ts';
+import { workspace } from './workspace.ts';
 
 /** Run the download op on the I/O pool, probe the result and record the probe on the video. */
 export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promise<{ path: string; probe: Probe; title?: string | null }> {
@@ -115,4 +115,3 @@ export async function recoverProxy(ctx: StageContext<{ videoId: string }>): Prom
   return { ...out, sourceProbe: src.probe };
 }
 
-export { exists };

@@ -109,8 +109,3 @@ export async function sendIngest(boss: PgBoss, job: unknown): Promise<SendIngest
   if (!id) throw new Error('pg-boss did not enqueue the ingest job');
   return { id, idempotencyKey };
 }
-
-/** Parse a received ingest job's data (throws ZodError on invalid data). */
-export function parseIngestJob(data: unknown): IngestJob {
-  return IngestJob.parse(data);
-}

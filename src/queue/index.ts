@@ -2,6 +2,6 @@
 export { QUEUES } from './names.ts';
 export type { QueueKey, QueueName } from './names.ts';
 export { IngestJob, IngestOptions, ingestKeyOf } from './ingest-job.ts';
-export { QUEUE_CONFIG, createQueues, parseIngestJob, sendIngest, startBoss } from './boss.ts';
+export { QUEUE_CONFIG, createQueues, sendIngest, startBoss } from './boss.ts';
 export type { QueueOverrides, SendIngestResult, StartBossOptions } from './boss.ts';
 export { awaitIngest, IngestNotPickedUpError, InvalidIngestError } from './await-job.ts';

@@ -16,11 +16,6 @@ export function analysisSize(width: number, height: number): { width: number; he
   return { width: even(width), height: even(height) };
 }
 
-/** Bytes of one analysis frame. */
-export function analysisFrameBytes(width: number, height: number): number {
-  return width * height * 3;
-}
-
 /**
  * ffmpeg OUTPUT arguments (destination included) to append to the preprocess encode, plus the
  * frame size to pass to detect_scenes as frame_width/frame_height along with frames_path.
