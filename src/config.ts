@@ -1,4 +1,6 @@
 // The one place the environment is read. Everything else receives a Config.
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -42,6 +44,17 @@ const EnvSchema = z.object({
     }),
   HEATERS_STAGE_CONCURRENCY: int(1).default(2),
   HEATERS_SHUTDOWN_GRACE_S: int(0).default(30),
+  // This daemon's identity among hosts. Default: derived from the hostname and the work dir, so it is
+  // stable across restarts of the same daemon and differs between daemons on one machine.
+  HEATERS_HOST_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
+  HEATERS_HEARTBEAT_S: int(1).default(5),
+  // A host whose heartbeat is older than this is dead: a live host takes over its videos.
+  HEATERS_HOST_STALE_S: int(2).default(30),
+  // Health, readiness, metrics and the review API and page. Port 0 turns the listener off.
+  HEATERS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HEATERS_HTTP_PORT: int(0).max(65535).default(8080),
+  // Required for any bind other than loopback; checked on every request.
+  HEATERS_REVIEW_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -62,9 +75,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const dataDir = path.resolve(e.HEATERS_DATA_DIR);
   const storageUrl = e.STORAGE_URL ?? `file://${path.join(dataDir, 'store')}`;
+  const workDir = path.resolve(e.HEATERS_WORK_DIR ?? path.join(dataDir, 'work'));
   return {
     dataDir,
-    workDir: path.resolve(e.HEATERS_WORK_DIR ?? path.join(dataDir, 'work')),
+    workDir,
+    host: {
+      id: e.HEATERS_HOST_ID ?? defaultHostId(workDir),
+      heartbeatMs: e.HEATERS_HEARTBEAT_S * 1000,
+      staleMs: e.HEATERS_HOST_STALE_S * 1000,
+    },
+    http: { host: e.HEATERS_HTTP_HOST, port: e.HEATERS_HTTP_PORT, token: e.HEATERS_REVIEW_TOKEN },
     database: e.DATABASE_URL
       ? { kind: 'external' as const, url: e.DATABASE_URL }
       : { kind: 'embedded' as const, dir: path.join(dataDir, 'pg'), port: e.HEATERS_PG_PORT },
@@ -106,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secrets: [
       e.AWS_SECRET_ACCESS_KEY,
       e.AWS_SESSION_TOKEN,
+      e.HEATERS_REVIEW_TOKEN,
       e.DATABASE_URL ? passwordOf(e.DATABASE_URL) : undefined,
       ...e.HEATERS_SECRETS.split(',').map((s) => s.trim()),
     ].filter((s): s is string => !!s && s.length >= 4),
@@ -113,6 +134,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** hostname + a short hash of the work dir: stable for one daemon, distinct for two on one machine. */
+function defaultHostId(workDir: string): string {
+  const name = os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60) || 'host';
+  return `${name}-${createHash('sha256').update(workDir).digest('hex').slice(0, 8)}`;
+}
 
 function passwordOf(url: string): string | undefined {
   try {

@@ -6,6 +6,7 @@ import type { Database } from './db/connect.ts';
 import { addSecrets } from './log/index.ts';
 import type { Logger } from './log/index.ts';
 import { resolveFfmpeg } from './media/index.ts';
+import { Metrics } from './metrics/index.ts';
 import { registerWorkers } from './pipeline/index.ts';
 import type { Deps } from './pipeline/index.ts';
 import { PythonPool } from './pool/index.ts';
@@ -55,7 +56,9 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       PythonPool.start({ ...poolBase, name: 'cpu', ...cfg.python.cpu }),
     ]);
     cleanup.unshift(() => ioPool.drain(), () => cpuPool.drain());
-    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger };
+    const metrics = new Metrics(cfg.host.id);
+    metrics.bind({ pools: () => [ioPool.stats(), cpuPool.stats()] });
+    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics };
     const workers = await registerWorkers(deps);
     logger.info({ ms: Date.now() - t0, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
 

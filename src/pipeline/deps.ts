@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import type { PythonPool } from '../pool/index.ts';
 import type { ObjectStore } from '../storage/index.ts';
 
@@ -17,4 +18,6 @@ export interface Deps {
   cpuPool: PythonPool;
   bins: { ffmpeg: string; ffprobe: string };
   logger: Logger;
+  /** This daemon's Prometheus registry (served at GET /metrics). */
+  metrics: Metrics;
 }
