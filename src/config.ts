@@ -57,7 +57,8 @@ const EnvSchema = z.object({
   HEATERS_REVIEW_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).optional(),
   NODE_ENV: z.string().default('production'),
   // Extra literal values the logger must never print (comma separated).
   HEATERS_SECRETS: z.string().default(''),
@@ -120,7 +121,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.HEATERS_SHUTDOWN_GRACE_S * 1000,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
-    log: { level: e.LOG_LEVEL, pretty: e.NODE_ENV === 'development' },
+    // Level unset: info, or warn for pretty output on a terminal (see log/logger.ts resolveLogSettings).
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? ('pretty' as const) : ('auto' as const)) },
     development: e.NODE_ENV === 'development',
     // Every literal secret we know of, handed to the redacting logger.
     secrets: [

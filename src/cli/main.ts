@@ -2,6 +2,8 @@
 // Exit codes: 0 ok, 1 the video failed (typed error printed), 2 usage, 3 internal error.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import type pg from 'pg';
 import { loadConfig } from '../config.ts';
 import type { Config } from '../config.ts';
 import { openClient, startDaemon } from '../daemon.ts';
@@ -16,16 +18,64 @@ import { ensureSample } from './sample.ts';
 import { NotFound, clipsView, reportView, statusView } from './views.ts';
 import { watchVideo } from './watch.ts';
 
-const USAGE = `usage: heaters <command>
-  daemon                           run the ingest daemon (SIGTERM/SIGINT: graceful shutdown)
-  ingest <url> [--master] [--wait] send an ingest job; with --wait follow it until ready or failed
-  status <id> [--json]             state, progress, error and artefacts of a video
-  clips <id> [--json]              the video's virtual clips
-  report <id> [--json]             per-stage cost: wall time, handoff, store traffic, encodes
-  redetect <id> --param k=v ... [--wait]
-                                   re-run scene detection on a ready video with other parameters
-  run <url-or-file> [--master]     one shot on the embedded defaults: start, ingest, wait, print clips, stop
-  run --sample                     the same on a sample video generated locally (no network)`;
+/** What every command receives: configuration, the CLI's logger, its positional arguments and flags. */
+export interface CommandContext {
+  cfg: Config;
+  logger: Logger;
+  /** Positional arguments after the command name. */
+  args: string[];
+  values: Values;
+  /** The first positional argument, or a usage error naming what was expected. */
+  need(what: string): string;
+}
+
+/**
+ * Every flag any command takes (node:util parseArgs, strict). A command that needs a new flag adds
+ * one line here.
+ */
+const OPTIONS = {
+  master: { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  sample: { type: 'boolean', default: false },
+  param: { type: 'string', multiple: true, default: [] },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
+
+interface Command {
+  /** One usage line (or two) for `heaters --help`. */
+  usage: string;
+  run(c: CommandContext): Promise<number>;
+}
+
+/** The command table: a new command is one entry here (plus its own file under src/cli/). */
+const COMMANDS: Record<string, Command> = {
+  daemon: {
+    usage: 'daemon                           run the ingest daemon (SIGTERM/SIGINT: graceful shutdown)',
+    run: (c) => daemon(c.cfg, c.logger),
+  },
+  ingest: {
+    usage: 'ingest <url> [--master] [--wait] send an ingest job; with --wait follow it until ready or failed',
+    run: (c) => ingest(c.cfg, c.logger, normalizeSource(c.need('a URL or a file')), c.values.master, c.values.wait),
+  },
+  status: { usage: 'status <id> [--json]             state, progress, error and artefacts of a video', run: (c) => view(c, statusView) },
+  clips: { usage: 'clips <id> [--json]              the video\'s virtual clips', run: (c) => view(c, clipsView) },
+  report: { usage: 'report <id> [--json]             per-stage cost: wall time, handoff, store traffic, encodes', run: (c) => view(c, reportView) },
+  redetect: {
+    usage: 'redetect <id> --param k=v ... [--wait]\n                                   re-run scene detection on a ready video with other parameters',
+    run: (c) => redetect(c.cfg, c.logger, c.need('a video id'), parseParams(c.values.param), c.values.wait),
+  },
+  run: {
+    usage:
+      'run <url-or-file> [--master]     one shot on the embedded defaults: start, ingest, wait, print clips, stop\n' +
+      '  run --sample                     the same on a sample video generated locally (no network)',
+    run: (c) => run(c.cfg, c.logger, c.values.sample ? undefined : normalizeSource(c.need('a URL or a file')), c.values.master),
+  },
+};
+
+const USAGE = `usage: heaters <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
 
 class UsageError extends Error {}
 
@@ -35,53 +85,33 @@ function normalizeSource(arg: string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      master: { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      sample: { type: 'boolean', default: false },
-      param: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [cmd, arg] = positionals;
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const [cmd, ...args] = positionals;
   if (values.help || !cmd) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!command) throw new UsageError(`unknown command: ${cmd}`);
   const cfg = loadConfig();
-  const logger = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, secrets: cfg.secrets });
+  // Pretty and quiet on a terminal, JSON lines otherwise (LOG_FORMAT / LOG_LEVEL override).
+  const logger = createLogger({ level: cfg.log.level, format: cfg.log.format, secrets: cfg.secrets });
   const need = (what: string) => {
-    if (!arg) throw new UsageError(`${cmd} needs ${what}`);
-    return arg;
+    if (!args[0]) throw new UsageError(`${cmd} needs ${what}`);
+    return args[0];
   };
-  switch (cmd) {
-    case 'daemon':
-      return daemon(cfg, logger);
-    case 'run':
-      return run(cfg, logger, values.sample ? undefined : normalizeSource(need('a URL or a file')), values.master);
-    case 'ingest':
-      return ingest(cfg, logger, normalizeSource(need('a URL or a file')), values.master, values.wait);
-    case 'redetect':
-      return redetect(cfg, logger, need('a video id'), parseParams(values.param), values.wait);
-    case 'status':
-    case 'clips':
-    case 'report': {
-      const id = need('a video id');
-      const client = await openClient(cfg, logger);
-      try {
-        const view = cmd === 'status' ? statusView : cmd === 'clips' ? clipsView : reportView;
-        process.stdout.write(`${await view(client.database.pool, id, values.json)}\n`);
-        return 0;
-      } finally {
-        await client.close();
-      }
-    }
-    default:
-      throw new UsageError(`unknown command: ${cmd}`);
+  return command.run({ cfg, logger, args, values, need });
+}
+
+/** status / clips / report: one read-only view of a video. */
+async function view(c: CommandContext, render: (db: pg.Pool, id: string, json: boolean) => Promise<string>): Promise<number> {
+  const id = c.need('a video id');
+  const client = await openClient(c.cfg, c.logger);
+  try {
+    process.stdout.write(`${await render(client.database.pool, id, c.values.json)}\n`);
+    return 0;
+  } finally {
+    await client.close();
   }
 }
 

@@ -10,6 +10,10 @@
 //  - serializers.err: pino's standard error serializer, its output scrubbed again.
 // Default destination is stderr (fd 2), written synchronously: stdout belongs to CLI output, and a
 // crash must not lose the lines that explain it.
+//
+// Format: 'json' (one JSON object per line, the default for programs), 'pretty' (pino-pretty,
+// inline), or 'auto' (what the CLI asks for): pretty and quiet (warn and above unless a level is
+// given) when stderr is a terminal, JSON otherwise. LOG_FORMAT / LOG_LEVEL reach here through Config.
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger, LoggerOptions } from 'pino';
 import { prettyFactory } from 'pino-pretty';
@@ -21,9 +25,15 @@ export type Logger = PinoLogger;
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LevelName = (typeof LEVELS)[number];
 
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 const OptionsSchema = z.object({
-  level: z.enum(LEVELS).default('info'),
+  /** Default: 'info', or 'warn' when format 'auto' chose pretty output on a terminal. */
+  level: z.enum(LEVELS).optional(),
+  /** Same as format 'pretty' (kept for callers that only know a boolean). */
   pretty: z.boolean().default(false),
+  format: z.enum(LOG_FORMATS).optional(),
   secrets: z.array(z.string()).default([]),
   name: z.string().min(1).optional(),
   // Re-read secret-named environment variables now (default) — see refreshEnvSecrets.
@@ -50,8 +60,9 @@ export function createLogger(opts: CreateLoggerOptions = {}): Logger {
   if (o.readEnv) refreshEnvSecrets(env ?? process.env);
   addSecrets(o.secrets);
 
+  const { pretty, level } = resolveLogSettings(o, destination === undefined && process.stderr.isTTY === true);
   const options: LoggerOptions = {
-    level: o.level,
+    level,
     ...(o.name ? { name: redactText(o.name) } : {}),
     hooks: {
       logMethod(args, method) {
@@ -67,11 +78,22 @@ export function createLogger(opts: CreateLoggerOptions = {}): Logger {
   };
 
   const dest = destination ?? pino.destination({ dest: 2, sync: true });
-  const stream = o.pretty ? prettyStream(dest, destination === undefined) : (dest as DestinationStream);
+  const stream = pretty ? prettyStream(dest, destination === undefined) : (dest as DestinationStream);
   const logger = pino(options, stream);
   Object.defineProperty(logger, REDACTING, { value: true });
   scrubChildBindings(logger);
   return logger;
+}
+
+/** Which format and level a logger gets: 'auto' is pretty and quiet on a terminal, JSON elsewhere. */
+export function resolveLogSettings(
+  o: { level?: LevelName | undefined; pretty?: boolean | undefined; format?: LogFormat | undefined },
+  stderrIsTTY: boolean,
+): { pretty: boolean; level: LevelName } {
+  const format = o.format ?? (o.pretty ? 'pretty' : 'json');
+  const pretty = format === 'pretty' || (format === 'auto' && stderrIsTTY);
+  const quiet = format === 'auto' && pretty;
+  return { pretty, level: o.level ?? (quiet ? 'warn' : 'info') };
 }
 
 function scrubChildBindings(logger: Logger): void {
