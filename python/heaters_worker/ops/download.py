@@ -1,20 +1,25 @@
 """download: fetch a source video into dest_dir as source.<ext>.
 
-args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?, local_roots?, allow_private?}
+args: {url, dest_dir, max_bytes, timeout_s, ffmpeg?, local_roots?, allow_private?, cookies_file?, proxy?,
+       extractor_args?, playlist_item?}
   allow_private: fetch from loopback/private/link-local addresses too (default: refused, forbidden_url).
+  cookies_file, proxy, extractor_args: access settings (fetch/access.py); their secrets never leave.
+  playlist_item: which entry of a page that is a playlist (1-based; default 1).
   url: http(s):// (anything yt-dlp understands: direct files, DASH/HLS manifests, sites),
        file:// or an absolute local path. Other schemes fail with unsupported_url before any I/O.
-result: {path, bytes, ext, extractor, title, format_id, webpage_url, duration_s, width, height,
+result: {path, bytes, ext, extractor, video_id, title, format_id, webpage_url, duration_s, width, height,
          vcodec, acodec} (the last ones are whatever yt-dlp knows, often null; the daemon ffprobes).
 progress: {stage:"download", percent, downloaded_bytes, total_bytes, speed_bps, eta_s}, ~2/s + final.
 errors: unsupported_url, not_found, forbidden_path, forbidden_url, http_error, network, too_large, timeout, not_a_video,
-        download_failed, bad_request.
+        bot_check, rate_limited, private, members_only, age_restricted, geo_blocked, removed, live, upcoming, drm,
+        access_config, download_failed, bad_request (fetch/remote_errors.py maps yt-dlp's failures).
 This op owns every dest_dir/source.* file: earlier ones are removed first, and partial ones on failure.
 """
 import os
 from typing import Any
 
 from ..errors import OpError
+from ..fetch.access import from_args as access_from_args
 from ..fetch.limits import Abort, Alarm, Budget
 from ..fetch.local import fetch_local
 from ..fetch.progress import ProgressReporter
@@ -69,14 +74,20 @@ def run(args: dict, ctx) -> dict:
     progress = ProgressReporter(ctx.progress, budget)
     shown = source.target if source.kind == "local" else safe_url(url)
     ctx.log("info", "download start", url=shown, kind=source.kind, max_bytes=max_bytes, timeout_s=timeout_s)
+    item = args.get("playlist_item", 1)
+    if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+        raise OpError("bad_request", "playlist_item must be a positive integer")
     ok = False
     try:
         with Alarm(budget):
             if source.kind == "local":
                 result = fetch_local(source.target, dest_dir, budget, progress)
+                result["video_id"] = None
             else:
-                result = fetch_remote(source.target, dest_dir, budget, progress, ctx.log, ffmpeg,
-                                      allow_private=args.get("allow_private") is True)
+                with access_from_args(args) as access:
+                    result = fetch_remote(source.target, dest_dir, budget, progress, ctx.log, ffmpeg,
+                                          allow_private=args.get("allow_private") is True, access=access,
+                                          playlist_item=item)
         reason = non_media_reason(result["path"])
         if reason:
             raise OpError("not_a_video", f"{shown} is {reason}, not a video")
