@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { POOL_DEFAULTS } from './pool/options.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -29,7 +30,7 @@ const EnvSchema = z.object({
   HEATERS_IO_WORKERS_MAX: int(1).default(4),
   HEATERS_CPU_WORKERS_MIN: int(0).default(1),
   HEATERS_CPU_WORKERS_MAX: int(1).default(2),
-  HEATERS_WORKER_MAX_TASKS: int(1).default(200),
+  HEATERS_WORKER_MAX_TASKS: int(1).default(POOL_DEFAULTS.maxTasks),
   HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536),
   HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192),
   HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600),
@@ -42,6 +43,23 @@ const EnvSchema = z.object({
     .refine((v) => v === 'any' || v === 'none' || v.split(':').every((d) => path.isAbsolute(d)), {
       message: "must be 'any', 'none' or absolute directories separated by ':'",
     }),
+  // yt-dlp access settings. A Netscape cookies file (its content is never logged, stored or sent in job data).
+  HEATERS_COOKIES_FILE: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
+  // Proxy for every yt-dlp request (http://user:pass@host:port, socks5://...); its password is a secret.
+  HEATERS_PROXY: z.string().url().optional(),
+  // yt-dlp extractor arguments, its --extractor-args syntax, one extractor per line or space:
+  // `youtube:player_client=web,android;po_token=web.gvs+XXX youtubetab:skip=webpage`.
+  HEATERS_EXTRACTOR_ARGS: z.string().default('').refine((v) => parseExtractorArgs(v) !== undefined, 'expected ie:arg=v1,v2;arg2=v3 ...'),
+  // Concurrent downloads per site across all daemons (pg-boss groupConcurrency on the download queue).
+  HEATERS_SITE_CONCURRENCY: int(1).default(2),
+  // Least seconds between two download starts on one site across all daemons (0: no spacing).
+  HEATERS_SITE_INTERVAL_S: z.coerce.number().min(0).default(0),
+  // Per-site overrides, `site=concurrency[/interval_s]` separated by spaces: `youtube.com=1/10 vimeo.com=3`.
+  HEATERS_SITE_LIMITS: z.string().default('').refine((v) => parseSiteLimits(v) !== undefined, 'expected site=concurrency[/interval_s] ...'),
+  // After a rate_limited failure, no daemon starts a download on that site for this long.
+  HEATERS_RATE_LIMIT_COOLDOWN_S: int(0).default(300),
+  // Most entries one playlist, channel or page fans out into (options.playlist asks for fewer).
+  HEATERS_PLAYLIST_MAX: int(1).default(200),
   HEATERS_STAGE_CONCURRENCY: int(1).default(2),
   HEATERS_SHUTDOWN_GRACE_S: int(0).default(30),
   // This daemon's identity among hosts. Default: derived from the hostname and the work dir, so it is
@@ -117,6 +135,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** undefined: any local file; []: none. */
       localRoots: e.HEATERS_LOCAL_FILES === 'any' ? undefined : e.HEATERS_LOCAL_FILES === 'none' ? [] : e.HEATERS_LOCAL_FILES.split(':'),
     },
+    access: {
+      cookiesFile: e.HEATERS_COOKIES_FILE,
+      proxy: e.HEATERS_PROXY,
+      extractorArgs: parseExtractorArgs(e.HEATERS_EXTRACTOR_ARGS) ?? {},
+    },
+    sites: {
+      concurrency: e.HEATERS_SITE_CONCURRENCY,
+      intervalMs: e.HEATERS_SITE_INTERVAL_S * 1000,
+      overrides: parseSiteLimits(e.HEATERS_SITE_LIMITS) ?? {},
+      cooldownMs: e.HEATERS_RATE_LIMIT_COOLDOWN_S * 1000,
+    },
+    playlistMax: e.HEATERS_PLAYLIST_MAX,
     stageConcurrency: e.HEATERS_STAGE_CONCURRENCY,
     shutdownGraceMs: e.HEATERS_SHUTDOWN_GRACE_S * 1000,
     ffmpegPath: e.FFMPEG_PATH,
@@ -130,6 +160,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.AWS_SESSION_TOKEN,
       e.HEATERS_REVIEW_TOKEN,
       e.DATABASE_URL ? passwordOf(e.DATABASE_URL) : undefined,
+      e.HEATERS_PROXY ? passwordOf(e.HEATERS_PROXY) : undefined,
+      // PO tokens and other credentials passed as extractor arguments.
+      ...Object.values(parseExtractorArgs(e.HEATERS_EXTRACTOR_ARGS) ?? {}).flatMap((args) =>
+        Object.entries(args).flatMap(([k, vs]) => (/token|secret|pass|key|auth/i.test(k) ? vs : [])),
+      ),
       ...e.HEATERS_SECRETS.split(',').map((s) => s.trim()),
     ].filter((s): s is string => !!s && s.length >= 4),
   };
@@ -141,6 +176,37 @@ export type Config = ReturnType<typeof loadConfig>;
 function defaultHostId(workDir: string): string {
   const name = os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60) || 'host';
   return `${name}-${createHash('sha256').update(workDir).digest('hex').slice(0, 8)}`;
+}
+
+export type ExtractorArgs = Record<string, Record<string, string[]>>;
+
+/** yt-dlp's --extractor-args syntax, `ie:arg=v1,v2;arg2=v3`, several separated by whitespace. */
+export function parseExtractorArgs(text: string): ExtractorArgs | undefined {
+  const out: ExtractorArgs = {};
+  for (const part of text.split(/\s+/).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_]+):(.+)$/.exec(part);
+    if (!m) return undefined;
+    const ie = (out[m[1]!.toLowerCase()] ??= {});
+    for (const kv of m[2]!.split(';').filter(Boolean)) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) return undefined;
+      ie[kv.slice(0, eq).trim().replace(/-/g, '_')] = kv.slice(eq + 1).split(',');
+    }
+  }
+  return out;
+}
+
+export type SiteLimit = { concurrency: number; intervalMs?: number };
+
+/** `youtube.com=1/10 vimeo.com=3` → { 'youtube.com': { concurrency: 1, intervalMs: 10000 }, ... }. */
+export function parseSiteLimits(text: string): Record<string, SiteLimit> | undefined {
+  const out: Record<string, SiteLimit> = {};
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([a-z0-9.-]+)=(\d+)(?:\/(\d+(?:\.\d+)?))?$/i.exec(part);
+    if (!m || Number(m[2]) < 1) return undefined;
+    out[m[1]!.toLowerCase()] = { concurrency: Number(m[2]), ...(m[3] ? { intervalMs: Number(m[3]) * 1000 } : {}) };
+  }
+  return out;
 }
 
 function passwordOf(url: string): string | undefined {

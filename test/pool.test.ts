@@ -1,11 +1,16 @@
 // Acceptance tests of the Python worker pool: real Python processes, no mocks.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import {
+  POOL_DEFAULTS,
   PoolClosedError,
   PoolExhaustedError,
+  PoolOptionsError,
   ProtocolError,
   PythonPool,
   PythonWorker,
@@ -256,6 +261,23 @@ describe('PythonPool (dedicated pools)', () => {
     }
   });
 
+  test('a caller that waits past acquireTimeoutMs gets PoolExhaustedError and leaves the queue', async () => {
+    const pool = await startTestPool({ name: 'acquire-timeout', min: 1, max: 1, acquireTimeoutMs: 150 });
+    try {
+      const busy = startSleep(pool, 0.6);
+      await busy.started;
+      const t0 = Date.now();
+      await assert.rejects(pool.run('ping'), (e: unknown) => e instanceof PoolExhaustedError && /within 150 ms/.test(e.message));
+      assert.ok(Date.now() - t0 >= 140, 'it did wait');
+      assert.equal(pool.stats().waiting, 0);
+      SleepResult.parse(await busy.done);
+      await pidOf(pool);
+      assert.equal(pool.stats().spawned, 1);
+    } finally {
+      await pool.drain();
+    }
+  });
+
   test('drain waits for in-flight work, then leaves no child alive', async () => {
     const pool = await startTestPool({ name: 'drain', min: 2, max: 3 });
     const pids = new Set(pool.pids());
@@ -279,5 +301,66 @@ describe('PythonPool (dedicated pools)', () => {
     await assert.rejects(done, TaskCancelledError);
     assert.equal(isAlive(pid), false);
     assert.ok(Date.now() - t0 < 10_000);
+  });
+});
+
+describe('PythonPool options', () => {
+  const base = { name: 'opts', python: PYTHON, logger: testLogger() };
+  const rejectsNaming = (opts: Record<string, unknown>, option: string, pattern: RegExp) =>
+    assert.rejects(PythonPool.start({ ...base, ...opts } as Parameters<typeof PythonPool.start>[0]), (e: unknown) => {
+      assert.ok(e instanceof PoolOptionsError, String(e));
+      assert.equal(e.code, 'invalid_pool_options');
+      assert.ok(e.problems.some((p) => p.option === option), JSON.stringify(e.problems));
+      assert.match(e.message, pattern);
+      return true;
+    });
+
+  test('min above max is an error naming max, not clamped', async () => {
+    await rejectsNaming({ min: 3, max: 2 }, 'max', /python pool opts: option max: must be at least min \(max 2 < min 3\)/);
+  });
+
+  test('bad values and unknown options are errors naming the option', async () => {
+    await rejectsNaming({ maxTasks: 0 }, 'maxTasks', /option maxTasks:/);
+    await rejectsNaming({ min: 1.5 }, 'min', /option min:/);
+    await rejectsNaming({ acquireTimeoutMs: -1 }, 'acquireTimeoutMs', /option acquireTimeoutMs:/);
+    await rejectsNaming({ maxWorkers: 4 }, 'maxWorkers', /option maxWorkers:/);
+  });
+
+  test('defaults come from POOL_DEFAULTS; max defaults to max(min, 2)', async () => {
+    assert.equal(POOL_DEFAULTS.maxTasks, 200);
+    const pool = await PythonPool.start({ ...base, min: 0, testOps: true });
+    try {
+      // min 0: no warm worker; three concurrent requests start two workers (default max 2), one waits.
+      assert.equal(pool.stats().size, 0);
+      const runs = await Promise.all([0, 1, 2].map(() => pool.run('sleep', { seconds: 0.3 })));
+      assert.equal(new Set(runs.map((r) => SleepResult.parse(r).pid)).size, 2);
+      assert.equal(pool.stats().spawned, 2);
+    } finally {
+      await pool.drain();
+    }
+  });
+});
+
+describe('PythonWorker stop', () => {
+  test('a worker that ignores stdin EOF and SIGTERM is killed with SIGKILL after the grace', async () => {
+    // A stand-in "python" that speaks only the ready line, then ignores EOF and SIGTERM.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'heaters-pool-test-'));
+    const script = path.join(dir, 'stubborn-python');
+    const ready = JSON.stringify({ type: 'ready', pid: 1, versions: { python: '3', cv2: '4', numpy: '1', yt_dlp: '2023.01.01' }, ops: ['ping'] });
+    const code = `import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(${JSON.stringify(ready)}, flush=True); time.sleep(60)`;
+    await writeFile(script, `#!/bin/sh\nexec ${PYTHON} -c '${code}'\n`);
+    await chmod(script, 0o755);
+    try {
+      const worker = await PythonWorker.start({ python: script, logger: testLogger(), closeGraceMs: 300 });
+      const pid = worker.pid!;
+      const t0 = Date.now();
+      const exit = await worker.close();
+      const ms = Date.now() - t0;
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.ok(ms >= 600 && ms < 5000, `EOF grace + SIGTERM grace, then SIGKILL: ${ms} ms`);
+      assert.equal(isAlive(pid), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

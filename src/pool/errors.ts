@@ -90,3 +90,12 @@ export class WorkerStartError extends PoolError {
     this.stderrTail = stderrTail;
   }
 }
+
+/** PythonPool.start() was given options it cannot run with; `problems` names each option. */
+export class PoolOptionsError extends PoolError {
+  problems: Array<{ option: string; message: string }>;
+  constructor(name: string, problems: Array<{ option: string; message: string }>) {
+    super('invalid_pool_options', `python pool ${name}: ${problems.map((p) => `option ${p.option}: ${p.message}`).join('; ')}`);
+    this.problems = problems;
+  }
+}

@@ -1,6 +1,8 @@
 // Public API of the Python worker pool.
-export { PythonPool, type PoolOptions, type PoolStats, type RetireReason } from './pool.ts';
+export { PythonPool, type PoolStats, type RetireReason } from './pool.ts';
+export { POOL_DEFAULTS, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.ts';
 export { PythonWorker, PYTHON_DIR, type RunOptions, type WorkerOptions, type ExitInfo } from './worker.ts';
+export { cpuSeconds, rssBytes, totalCpuSeconds, CLOCK_TICKS_PER_SECOND, type CpuSeconds } from './proc.ts';
 export {
   PoolError,
   WorkerCrashedError,
@@ -10,6 +12,7 @@ export {
   TaskFailedError,
   PoolExhaustedError,
   PoolClosedError,
+  PoolOptionsError,
   WorkerStartError,
 } from './errors.ts';
 export * from './protocol.ts';

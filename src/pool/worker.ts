@@ -2,7 +2,6 @@
 // A worker runs one request at a time (the Python loop is sequential); PythonPool hands workers out.
 // Timeout and cancel kill the process: a Python op cannot be interrupted safely, so the worker is
 // given up and the pool replaces it.
-import { readFileSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +19,8 @@ import {
   WorkerCrashedError,
   WorkerStartError,
 } from './errors.ts';
+import { POOL_DEFAULTS } from './options.ts';
+import { cpuSeconds, rssBytes, type CpuSeconds } from './proc.ts';
 import { Request, WorkerMessage, type ReadyMessage, type Versions } from './protocol.ts';
 
 /** The repo's python/ directory: PYTHONPATH of every worker. */
@@ -43,6 +44,8 @@ export interface WorkerOptions {
   testOps?: boolean;
   /** Give up if the worker has not announced `ready` by then (imports of cv2/numpy/yt_dlp). */
   readyTimeoutMs?: number;
+  /** close(): grace after stdin EOF before SIGTERM, and after SIGTERM before execa's SIGKILL. */
+  closeGraceMs?: number;
   /** Extra environment for the child, on top of the daemon's. */
   env?: Record<string, string>;
   /** Label used in logs. */
@@ -92,6 +95,7 @@ export class PythonWorker {
   crashed = false;
 
   private readonly proc: ResultPromise;
+  private readonly closeGraceMs: number;
   private logger: Logger;
   private readonly seq = ++nextWorkerSeq;
   private reqSeq = 0;
@@ -117,6 +121,7 @@ export class PythonWorker {
   private constructor(opts: WorkerOptions) {
     this.python = opts.python;
     this.name = opts.name ?? 'python';
+    this.closeGraceMs = opts.closeGraceMs ?? POOL_DEFAULTS.closeGraceMs;
     this.logger = opts.logger.child({ worker: `${this.name}#${this.seq}` });
     this.exitedPromise = new Promise((resolve) => (this.resolveExited = resolve));
     this.readyPromise = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
@@ -132,6 +137,8 @@ export class PythonWorker {
       buffer: false, // a long-lived child: never accumulate its output in memory
       reject: false,
       cleanup: true, // killed if the daemon exits
+      // kill('SIGTERM') is followed by SIGKILL if the process is still there after the grace.
+      forceKillAfterDelay: this.closeGraceMs,
     });
     // Outcomes are handled through the events below; the promise itself only needs a handler.
     this.proc.then(
@@ -158,7 +165,7 @@ export class PythonWorker {
     errLines.on('line', (line) => this.onStderr(line));
     this.stderrEnded = new Promise((resolve) => errLines.once('close', () => resolve()));
 
-    const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+    const readyTimeoutMs = opts.readyTimeoutMs ?? POOL_DEFAULTS.readyTimeoutMs;
     const readyTimer = setTimeout(() => {
       this.failStart(`python worker did not become ready within ${readyTimeoutMs} ms`);
     }, readyTimeoutMs);
@@ -245,20 +252,14 @@ export class PythonWorker {
     }
   }
 
-  /** Resident memory in bytes, from /proc/<pid>/status (undefined once exited). */
+  /** Resident memory in bytes (undefined once exited). */
   rss(): number | undefined {
-    const status = this.readProc('status');
-    const m = status && /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return m?.[1] ? Number(m[1]) * 1024 : undefined;
+    return this.alive && this.pid !== undefined ? rssBytes(this.pid) : undefined;
   }
 
-  /** CPU time used so far in seconds, from /proc/<pid>/stat (undefined once exited). */
-  cpuTime(): { user: number; system: number } | undefined {
-    const stat = this.readProc('stat');
-    if (!stat) return undefined;
-    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15 (in USER_HZ=100).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  /** CPU seconds used so far, its own and its reaped children's (undefined once exited). */
+  cpuTime(): CpuSeconds | undefined {
+    return this.alive && this.pid !== undefined ? cpuSeconds(this.pid) : undefined;
   }
 
   /** Send a signal now; resolves when the process has exited. */
@@ -269,20 +270,18 @@ export class PythonWorker {
   }
 
   /**
-   * Stop the worker: close stdin (the loop ends at EOF), SIGTERM after `graceMs`, SIGKILL after
-   * another `graceMs`. A busy or broken worker is killed at once.
+   * Stop the worker: close stdin (the loop ends at EOF), SIGTERM after `graceMs` (default: the
+   * worker's closeGraceMs), and SIGKILL closeGraceMs after that (execa's forceKillAfterDelay, set at
+   * spawn). A busy or broken worker is killed at once.
    */
-  async close(graceMs = 2000): Promise<ExitInfo> {
+  async close(graceMs = this.closeGraceMs): Promise<ExitInfo> {
     this.stopping = true;
     if (!this.alive) return this.exitedPromise;
     if (this.broken || this.current) return this.kill('SIGKILL');
     this.proc.stdin?.end();
     if (await this.exitWithin(graceMs)) return this.exitedPromise;
-    this.logger.warn({ graceMs }, 'python worker ignored stdin EOF; sending SIGTERM');
-    this.proc.kill('SIGTERM');
-    if (await this.exitWithin(graceMs)) return this.exitedPromise;
-    this.logger.warn('python worker ignored SIGTERM; sending SIGKILL');
-    return this.kill('SIGKILL');
+    this.logger.warn({ graceMs }, 'python worker ignored stdin EOF; sending SIGTERM (SIGKILL follows after the grace)');
+    return this.kill('SIGTERM');
   }
 
   // --- internals ---------------------------------------------------------------------------------
@@ -293,15 +292,6 @@ export class PythonWorker {
     const done = await Promise.race([this.exitedPromise.then(() => true), timeout]);
     clearTimeout(timer);
     return done;
-  }
-
-  private readProc(file: string): string | undefined {
-    if (!this.alive || this.pid === undefined) return undefined;
-    try {
-      return readFileSync(`/proc/${this.pid}/${file}`, 'utf8');
-    } catch {
-      return undefined;
-    }
   }
 
   private onMessage(json: unknown): void {
