@@ -8,6 +8,7 @@ import type { Logger } from './log/index.ts';
 import { resolveFfmpeg } from './media/index.ts';
 import { Metrics } from './metrics/index.ts';
 import { registerWorkers } from './pipeline/index.ts';
+import { CancelListener } from './pipeline/cancel.ts';
 import type { Deps } from './pipeline/index.ts';
 import { PythonPool } from './pool/index.ts';
 import { createQueues, startBoss } from './queue/index.ts';
@@ -58,7 +59,9 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     cleanup.unshift(() => ioPool.drain(), () => cpuPool.drain());
     const metrics = new Metrics(cfg.host.id);
     metrics.bind({ pools: () => [ioPool.stats(), cpuPool.stats()] });
-    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics };
+    const cancels = await CancelListener.start(database.url, database.pool, logger);
+    cleanup.unshift(() => cancels.stop());
+    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };
     const workers = await registerWorkers(deps);
     logger.info({ ms: Date.now() - t0, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
 
@@ -73,6 +76,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
           // signals: an aborted stage hands its job back to the queue (see pipeline/stage.ts).
           await boss.stop({ graceful: true, close: true, timeout: cfg.shutdownGraceMs });
           await workers.idle();
+          await cancels.stop();
           await Promise.all([ioPool.drain(), cpuPool.drain()]);
           await database.close();
           logger.info('daemon stopped');

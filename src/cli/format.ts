@@ -25,7 +25,7 @@ export function bytes(n: number | null | undefined): string {
 /** One-line progress of a video: state, stage percent, bytes/speed when downloading. */
 export function progressLine(v: { state: string; progress: Record<string, unknown> | null }): string {
   // Progress means work under way; a failed video keeps its last row (where it stopped) for status --json.
-  const p = v.state === 'failed' ? {} : (v.progress ?? {});
+  const p = v.state === 'failed' || v.state === 'cancelled' ? {} : (v.progress ?? {});
   const pct = typeof p.percent === 'number' ? `${p.percent.toFixed(1)}%` : '';
   const extra: string[] = [];
   if (typeof p.downloaded_bytes === 'number') extra.push(bytes(p.downloaded_bytes));

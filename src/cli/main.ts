@@ -17,6 +17,10 @@ import { awaitIngest, sendIngest } from '../queue/index.ts';
 import { ensureSample } from './sample.ts';
 import { NotFound, clipsView, reportView, statusView } from './views.ts';
 import { watchVideo } from './watch.ts';
+import { UsageError } from './errors.ts';
+import { cancelCommand, deadCommand, listCommand, retryCommand, settle } from './ops.ts';
+import { doctorCommand } from './doctor.ts';
+import { VIDEO_STATES } from '../db/index.ts';
 
 /** What every command receives: configuration, the CLI's logger, its positional arguments and flags. */
 export interface CommandContext {
@@ -39,6 +43,9 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   sample: { type: 'boolean', default: false },
   param: { type: 'string', multiple: true, default: [] },
+  state: { type: 'string', multiple: true, default: [] },
+  limit: { type: 'string', default: '100' },
+  redrive: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -57,27 +64,35 @@ const COMMANDS: Record<string, Command> = {
     run: (c) => daemon(c.cfg, c.logger),
   },
   ingest: {
-    usage: 'ingest <url> [--master] [--wait] send an ingest job; with --wait follow it until ready or failed',
-    run: (c) => ingest(c.cfg, c.logger, normalizeSource(c.need('a URL or a file')), c.values.master, c.values.wait),
+    usage: 'ingest <url> [--master] [--wait] [--json]\n                                   send an ingest job; with --wait follow it until it settles',
+    run: (c) => ingest(c, normalizeSource(c.need('a URL or a file'))),
   },
   status: { usage: 'status <id> [--json]             state, progress, error and artefacts of a video', run: (c) => view(c, statusView) },
   clips: { usage: 'clips <id> [--json]              the video\'s virtual clips', run: (c) => view(c, clipsView) },
   report: { usage: 'report <id> [--json]             per-stage cost: wall time, handoff, store traffic, encodes', run: (c) => view(c, reportView) },
   redetect: {
-    usage: 'redetect <id> --param k=v ... [--wait]\n                                   re-run scene detection on a ready video with other parameters',
-    run: (c) => redetect(c.cfg, c.logger, c.need('a video id'), parseParams(c.values.param), c.values.wait),
+    usage: 'redetect <id> --param k=v ... [--wait] [--json]\n                                   re-run scene detection on a ready video with other parameters',
+    run: (c) => redetect(c, c.need('a video id'), parseParams(c.values.param)),
   },
   run: {
     usage:
-      'run <url-or-file> [--master]     one shot on the embedded defaults: start, ingest, wait, print clips, stop\n' +
-      '  run --sample                     the same on a sample video generated locally (no network)',
-    run: (c) => run(c.cfg, c.logger, c.values.sample ? undefined : normalizeSource(c.need('a URL or a file')), c.values.master),
+      'run <url-or-file> [--master] [--json]\n' +
+      '                                   one shot on the embedded defaults: start, ingest, wait, print clips, stop\n' +
+      '  run --sample [--json]            the same on a sample video generated locally (no network)',
+    run: (c) => run(c, c.values.sample ? undefined : normalizeSource(c.need('a URL or a file'))),
   },
+  list: {
+    usage: 'list [--state s[,s…]] [--limit n] [--json]\n                                   videos, newest first (states: ' + VIDEO_STATES.join(' ') + ')',
+    run: listCommand,
+  },
+  retry: { usage: 'retry <id> [--wait] [--json]     start a failed or cancelled video again (same id)', run: retryCommand },
+  cancel: { usage: 'cancel <id> [--json]             stop a video\'s running work (kills its processes); it ends cancelled', run: cancelCommand },
+  dead: { usage: 'dead [--redrive] [--json]        the dead-letter queue; --redrive sends its jobs back to their queues', run: deadCommand },
+  doctor: { usage: 'doctor [--json]                  check ffmpeg, Python and its modules, yt-dlp, database, store, disk', run: doctorCommand },
 };
 
 const USAGE = `usage: heaters <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
 
-class UsageError extends Error {}
 
 /** A bare path becomes an absolute local path; URLs pass through untouched (validated later, typed). */
 function normalizeSource(arg: string): string {
@@ -129,20 +144,18 @@ async function daemon(cfg: Config, logger: Logger): Promise<number> {
   return 0;
 }
 
-async function ingest(cfg: Config, logger: Logger, url: string, master: boolean, wait: boolean): Promise<number> {
-  const client = await openClient(cfg, logger);
+async function ingest(c: CommandContext, url: string): Promise<number> {
+  const client = await openClient(c.cfg, c.logger);
   try {
-    const sent = await sendIngest(client.boss, { url, options: { master } });
+    const sent = await sendIngest(client.boss, { url, options: { master: c.values.master } });
     // The daemon answers the ingest job with the video id (the same id for a duplicate URL).
     const { videoId } = await awaitIngest(client.boss, sent.id, { timeoutMs: 60_000 });
-    process.stdout.write(`${videoId}\n`);
-    if (!wait) return 0;
-    const v = await watchVideo(client.database.pool, videoId);
-    if (v.state === 'failed') {
-      process.stderr.write(`failed: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
-      return 1;
+    if (!c.values.wait) {
+      process.stdout.write(c.values.json ? `${JSON.stringify({ videoId })}\n` : `${videoId}\n`);
+      return 0;
     }
-    return 0;
+    if (!c.values.json) process.stdout.write(`${videoId}\n`);
+    return await settle(c, client.database.pool, videoId);
   } finally {
     await client.close();
   }
@@ -160,20 +173,22 @@ function parseParams(pairs: string[]): Record<string, unknown> {
   return out;
 }
 
-async function redetect(cfg: Config, logger: Logger, id: string, params: Record<string, unknown>, wait: boolean): Promise<number> {
-  const client = await openClient(cfg, logger);
+async function redetect(c: CommandContext, id: string, params: Record<string, unknown>): Promise<number> {
+  const client = await openClient(c.cfg, c.logger);
   try {
-    await requestRedetect({ db: client.database.pool, boss: client.boss, cfg }, id, params);
-    if (!wait) return 0;
+    await requestRedetect({ db: client.database.pool, boss: client.boss, cfg: c.cfg }, id, params);
+    if (!c.values.wait) return 0;
     const v = await watchVideo(client.database.pool, id);
-    process.stdout.write(`${await clipsView(client.database.pool, id, false)}\n`);
+    process.stdout.write(`${await clipsView(client.database.pool, id, c.values.json)}\n`);
     return v.state === 'ready' ? 0 : 1;
   } finally {
     await client.close();
   }
 }
 
-async function run(cfg: Config, logger: Logger, source: string | undefined, master: boolean): Promise<number> {
+/** One shot: start a daemon, ingest, follow, print (tables, or one JSON object with --json), stop. */
+async function run(c: CommandContext, source: string | undefined): Promise<number> {
+  const { cfg, logger } = c;
   const d = await startDaemon(cfg, logger);
   const stopOnSignal = () => void d.stop();
   process.once('SIGINT', stopOnSignal);
@@ -181,13 +196,21 @@ async function run(cfg: Config, logger: Logger, source: string | undefined, mast
   try {
     const url = source ?? (await ensureSample(d.deps.bins.ffmpeg, path.join(cfg.dataDir, 'samples')));
     const t0 = Date.now();
-    const { videoId } = await submitIngest(d.deps, { url, options: { master } });
+    const { videoId } = await submitIngest(d.deps, { url, options: { master: c.values.master } });
     const v = await watchVideo(d.deps.db, videoId);
-    const wall = ((Date.now() - t0) / 1000).toFixed(2);
+    const wallS = (Date.now() - t0) / 1000;
+    const wall = wallS.toFixed(2);
     const db = d.deps.db;
+    if (c.values.json) {
+      const [video, clips, report] = await Promise.all([statusView(db, videoId, true), clipsView(db, videoId, true), reportView(db, videoId, true)]);
+      const doc = { video: JSON.parse(video) as unknown, clips: JSON.parse(clips) as unknown, report: JSON.parse(report) as unknown, wallS };
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      if (v.state !== 'ready') process.stderr.write(`${v.state} after ${wall} s: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
+      return v.state === 'ready' ? 0 : 1;
+    }
     process.stdout.write(`${await statusView(db, videoId, false)}\n\n`);
-    if (v.state === 'failed') {
-      process.stderr.write(`failed after ${wall} s: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
+    if (v.state !== 'ready') {
+      process.stderr.write(`${v.state} after ${wall} s: ${v.errorCode}: ${v.errorMessage ?? ''}\n`);
       return 1;
     }
     process.stdout.write(`clips:\n${await clipsView(db, videoId, false)}\n\ncost report:\n${await reportView(db, videoId, false)}\n\n`);

@@ -8,7 +8,11 @@ export type { EmbeddedPostgres, EmbeddedPostgresErrorCode, StartEmbeddedPostgres
 export { idempotencyKeyFor, normalizeSourceUrl } from './idempotency.ts';
 export {
   VIDEO_STATES,
+  SETTLED_STATES,
   MAX_ERROR_MESSAGE_CHARS,
+  listVideos,
+  cancelVideo,
+  reopenVideo,
   createOrGetVideo,
   getVideo,
   setState,

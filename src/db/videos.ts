@@ -2,10 +2,12 @@
 import { redactText } from '../log/index.ts';
 import { DbError, type Db } from './client.ts';
 
-export const VIDEO_STATES = ['queued', 'downloading', 'preprocessing', 'detecting', 'finalizing', 'ready', 'failed'] as const;
+export const VIDEO_STATES = ['queued', 'downloading', 'preprocessing', 'detecting', 'finalizing', 'ready', 'failed', 'cancelled'] as const;
 export type VideoState = (typeof VIDEO_STATES)[number];
 /** States a stage moves a video into; `ready` and `failed` have their own functions. */
-export type ActiveVideoState = Exclude<VideoState, 'ready' | 'failed'>;
+export type ActiveVideoState = Exclude<VideoState, 'ready' | 'failed' | 'cancelled'>;
+/** Terminal states no stage moves on from (`retry` reopens failed and cancelled ones). */
+export const SETTLED_STATES: readonly VideoState[] = ['ready', 'failed', 'cancelled'];
 
 export type VideoProgress = {
   stage: string;
@@ -87,14 +89,14 @@ export async function createOrGetVideo(db: Db, input: CreateVideoInput): Promise
     const inserted = await db.query<VideoRow>(
       `INSERT INTO heaters.videos (source_url, idempotency_key, options)
        VALUES ($1, $2, $3)
-       ON CONFLICT (idempotency_key) WHERE state <> 'failed' DO NOTHING
+       ON CONFLICT (idempotency_key) WHERE state NOT IN ('failed', 'cancelled') DO NOTHING
        RETURNING *`,
       [input.url, input.idempotencyKey, JSON.stringify(input.options ?? {})],
     );
     const row = inserted.rows[0];
     if (row) return { video: toVideo(row), created: true };
     const existing = await db.query<VideoRow>(
-      `SELECT * FROM heaters.videos WHERE idempotency_key = $1 AND state <> 'failed'`,
+      `SELECT * FROM heaters.videos WHERE idempotency_key = $1 AND state NOT IN ('failed', 'cancelled')`,
       [input.idempotencyKey],
     );
     const live = existing.rows[0];
@@ -112,6 +114,7 @@ export async function getVideo(db: Db, id: string): Promise<Video | undefined> {
 async function explainMiss(db: Db, id: string): Promise<never> {
   const video = await getVideo(db, id);
   if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  if (video.state === 'cancelled') throw new DbError('VIDEO_FAILED', `video ${id} was cancelled`);
   throw new DbError('VIDEO_FAILED', `video ${id} has failed (${video.errorCode ?? 'unknown'}); retry it as a new video`);
 }
 
@@ -122,10 +125,10 @@ async function updateOne(db: Db, id: string, sql: string, params: unknown[]): Pr
 
 /** Move a video to a stage's state. A failed video is terminal (VIDEO_FAILED). */
 export async function setState(db: Db, id: string, state: ActiveVideoState): Promise<Video> {
-  if (state === ('ready' as string) || state === ('failed' as string) || !VIDEO_STATES.includes(state)) {
+  if (state === ('ready' as string) || state === ('failed' as string) || state === ('cancelled' as string) || !VIDEO_STATES.includes(state)) {
     throw new DbError('INVALID_INPUT', `setState: use markReady/failVideo for ${state}`);
   }
-  return updateOne(db, id, `UPDATE heaters.videos SET state = $2 WHERE id = $1 AND state <> 'failed' RETURNING *`, [state]);
+  return updateOne(db, id, `UPDATE heaters.videos SET state = $2 WHERE id = $1 AND state NOT IN ('failed', 'cancelled') RETURNING *`, [state]);
 }
 
 export async function setProgress(db: Db, id: string, progress: VideoProgress): Promise<Video> {
@@ -179,7 +182,7 @@ export async function failVideo(db: Db, id: string, code: string, message: strin
   return updateOne(
     db,
     id,
-    `UPDATE heaters.videos SET state = 'failed', error_code = $2, error_message = $3 WHERE id = $1 RETURNING *`,
+    `UPDATE heaters.videos SET state = 'failed', error_code = $2, error_message = $3 WHERE id = $1 AND state <> 'cancelled' RETURNING *`,
     [code, storableErrorMessage(message)],
   );
 }
@@ -208,7 +211,60 @@ export async function markReady(db: Db, id: string): Promise<Video> {
     `UPDATE heaters.videos
      SET state = 'ready', ready_at = COALESCE(ready_at, now()), error_code = NULL, error_message = NULL,
          progress = NULL -- the last stage's percent is history; readers must not see "ready 64.9%"
-     WHERE id = $1 AND state <> 'failed' RETURNING *`,
+     WHERE id = $1 AND state NOT IN ('failed', 'cancelled') RETURNING *`,
     [],
   );
+}
+
+// Operations (`heaters list`, `cancel`, `retry`, `dead --redrive`).
+
+/** Newest first, optionally only some states. */
+export async function listVideos(db: Db, opts: { states?: readonly VideoState[]; limit?: number } = {}): Promise<Video[]> {
+  const states = opts.states?.length ? [...opts.states] : null;
+  const { rows } = await db.query<VideoRow>(
+    `SELECT * FROM heaters.videos WHERE ($1::text[] IS NULL OR state = ANY($1)) ORDER BY created_at DESC, id LIMIT $2`,
+    [states, opts.limit ?? 100],
+  );
+  return rows.map(toVideo);
+}
+
+/**
+ * Mark a video cancelled, unless it is already settled. Returns the row as it is now and whether
+ * this call cancelled it. The caller notifies the daemons (pipeline/cancel.ts) in the same transaction.
+ */
+export async function cancelVideo(db: Db, id: string): Promise<{ video: Video; cancelled: boolean }> {
+  const { rows } = await db.query<VideoRow>(
+    `UPDATE heaters.videos SET state = 'cancelled', progress = NULL, error_code = 'cancelled', error_message = 'cancelled by an operator'
+     WHERE id = $1 AND state NOT IN ('ready', 'failed', 'cancelled') RETURNING *`,
+    [id],
+  );
+  if (rows[0]) return { video: toVideo(rows[0]), cancelled: true };
+  const video = await getVideo(db, id);
+  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  return { video, cancelled: false };
+}
+
+/**
+ * Reopen a failed or cancelled video at the state of the stage that will run next (`queued` for a
+ * fresh download): the error is cleared, the row keeps its id. Refused (INVALID_INPUT) when the video
+ * is not failed or cancelled, or when another live video now holds its source (its id is named).
+ */
+export async function reopenVideo(db: Db, id: string, state: ActiveVideoState = 'queued'): Promise<Video> {
+  const video = await getVideo(db, id);
+  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  if (video.state !== 'failed' && video.state !== 'cancelled') {
+    throw new DbError('INVALID_INPUT', `video ${id} is ${video.state}; only a failed or cancelled video can be retried`);
+  }
+  const live = await db.query<{ id: string }>(
+    `SELECT id FROM heaters.videos WHERE idempotency_key = $1 AND state NOT IN ('failed', 'cancelled') AND id <> $2`,
+    [video.idempotencyKey, id],
+  );
+  if (live.rows[0]) throw new DbError('INVALID_INPUT', `the same source is already live as video ${live.rows[0].id}`);
+  const { rows } = await db.query<VideoRow>(
+    `UPDATE heaters.videos SET state = $2, error_code = NULL, error_message = NULL, progress = NULL
+     WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING *`,
+    [id, state],
+  );
+  if (!rows[0]) throw new DbError('INVALID_INPUT', `video ${id} changed state while being retried`);
+  return toVideo(rows[0]);
 }

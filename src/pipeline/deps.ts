@@ -2,6 +2,7 @@
 import type { PgBoss } from 'pg-boss';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import type { CancelListener } from './cancel.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { PythonPool } from '../pool/index.ts';
@@ -20,4 +21,6 @@ export interface Deps {
   logger: Logger;
   /** This daemon's Prometheus registry (served at GET /metrics). */
   metrics: Metrics;
+  /** Operators' cancels of running videos (pipeline/cancel.ts); absent in tests that build deps by hand. */
+  cancels?: CancelListener;
 }
