@@ -148,14 +148,19 @@ async function ingest(c: CommandContext, url: string): Promise<number> {
   const client = await openClient(c.cfg, c.logger);
   try {
     const sent = await sendIngest(client.boss, { url, options: { master: c.values.master } });
-    // The daemon answers the ingest job with the video id (the same id for a duplicate URL).
-    const { videoId } = await awaitIngest(client.boss, sent.id, { timeoutMs: 60_000 });
+    // The daemon answers the ingest job with the video id (the same id for a duplicate URL), and
+    // every video id when the URL was a playlist, channel or page (one line each).
+    const out = await awaitIngest(client.boss, sent.id, { timeoutMs: 120_000 });
+    const videoIds = out.videoIds ?? [out.videoId];
     if (!c.values.wait) {
-      process.stdout.write(c.values.json ? `${JSON.stringify({ videoId })}\n` : `${videoId}\n`);
+      process.stdout.write(c.values.json ? `${JSON.stringify({ videoId: out.videoId, videoIds })}\n` : `${videoIds.join('\n')}\n`);
       return 0;
     }
-    if (!c.values.json) process.stdout.write(`${videoId}\n`);
-    return await settle(c, client.database.pool, videoId);
+    if (!c.values.json) process.stdout.write(`${videoIds.join('\n')}\n`);
+    // --wait: every entry, one after the other (they run concurrently in the daemon); 1 if any failed.
+    let code = 0;
+    for (const id of videoIds) code = Math.max(code, await settle(c, client.database.pool, id));
+    return code;
   } finally {
     await client.close();
   }

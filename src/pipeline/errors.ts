@@ -45,5 +45,8 @@ export function classify(err: unknown): Classified {
   const code = typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : 'internal';
   // Bounded (head and tail kept) when it is stored: see db/videos.ts storableErrorMessage.
   const message = redactText(e.message || code);
-  return { code, message, retryable: !PERMANENT.has(code) };
+  // A typed error that knows its own retry policy (DownloadError: rate_limited retries, bot_check
+  // does not) says so; otherwise the code decides.
+  const own = (e as { retryable?: unknown }).retryable;
+  return { code, message, retryable: typeof own === 'boolean' ? own : !PERMANENT.has(code) };
 }

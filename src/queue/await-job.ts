@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { QUEUES } from './names.ts';
 
 const IngestOutput = z.union([
-  z.object({ videoId: z.uuid() }),
+  // videoIds: every video of a playlist, channel or page (older daemons answered videoId only).
+  z.object({ videoId: z.uuid(), videoIds: z.array(z.uuid()).optional(), sourceId: z.uuid().optional() }),
   z.object({ error: z.string(), issues: z.array(z.string()) }),
 ]);
 
@@ -17,7 +18,11 @@ export class InvalidIngestError extends Error {
   readonly code = 'invalid_job';
 }
 
-export async function awaitIngest(boss: PgBoss, jobId: string, opts: { timeoutMs: number }): Promise<{ videoId: string }> {
+export async function awaitIngest(
+  boss: PgBoss,
+  jobId: string,
+  opts: { timeoutMs: number },
+): Promise<{ videoId: string; videoIds?: string[] | undefined; sourceId?: string | undefined }> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     const job = await boss.getJobById(QUEUES.ingest, jobId);

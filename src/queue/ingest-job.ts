@@ -20,8 +20,20 @@ export const IngestOptions = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Overrides the derived key (sha256 of the normalized URL and master).'),
+      .describe(
+        "Overrides the derived key (the extractor's canonical id where it has one, else the normalized URL; with master). Applies to a single video, not to a playlist's entries.",
+      ),
     detect: DetectParams.optional().describe('Scene-detector parameters overriding its defaults (unknown names are rejected).'),
+    playlist: z
+      .union([z.enum(['all', 'first']), z.number().int().positive()])
+      .optional()
+      .describe(
+        "A playlist, channel or page with several videos: 'all' (default) fans out into one video per entry, capped by HEATERS_PLAYLIST_MAX; 'first' only the first entry; a number the first N.",
+      ),
+    extractorArgs: z
+      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.array(z.string().max(2000)).max(20)))
+      .optional()
+      .describe("yt-dlp extractor arguments for this ingest, merged over the daemon's HEATERS_EXTRACTOR_ARGS: { youtube: { player_client: ['web'] } }."),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-MODULES = ["ping", "download", "detect_scenes"]
+MODULES = ["ping", "download", "resolve", "detect_scenes"]
 
 
 def load_registry(enable_test_ops: bool) -> dict[str, ModuleType]:

@@ -1,0 +1,18 @@
+// Sources and identity on the real web: what an ingest URL fans out into (plan), the keys that make
+// different URLs of one video one video (identity), the site of a URL and the per-site limits and
+// cooldowns that every daemon observes (site, limits, db).
+export { siteOf } from './site.ts';
+export { canonicalKey, entryKey, sourceKey } from './identity.ts';
+export { accessArgs, entryLimit, planIngest } from './plan.ts';
+export type { IngestPlan, PlanInput, PlannedSource, PlannedVideo } from './plan.ts';
+export { downloadGroup, downloadGroupConcurrency, siteIntervalMs } from './limits.ts';
+export {
+  claimSiteStart,
+  getSiteState,
+  getVideoOrigin,
+  listSourceEntries,
+  recordSource,
+  setVideoOrigin,
+  startCooldown,
+} from './db.ts';
+export type { EntryLink, SiteState, SourceEntry, SourceInput, VideoOrigin } from './db.ts';
