@@ -1,198 +1,438 @@
-// Pooled vs spawn-per-task benchmark of the Python worker.
+// Pooled vs spawn-per-task benchmark of the Python worker, on the ops the daemon runs.
 //
-//   node scripts/bench-pool.ts [--json] [--n N] [--pooled-n M]
+//   npm run bench:pool [-- --json] [-- --skip-no-recycle] [-- --n-ping N] [-- --n-op N] [-- --n-spawn N]
+//                      [-- --concurrency 1,2,4,8] [-- --pools 2,4] [-- --workloads ping,detect_scenes,download]
+//                      [-- --out docs/bench]
 //
-// The same workload runs (a) through a warm PythonPool (1 worker) and (b) in a fresh Python process
-// per task with the same entry point and imports (python -m heaters_worker --test-ops: spawn, wait
-// for ready, one request, close stdin, wait for exit). Tasks run one at a time in both modes.
+// Workloads: `ping` (the protocol round trip alone); `detect_scenes` on a generated 2 s 320×180 H.264
+// clip (50 frames); `download` of that clip (about 60 KB) from an HTTP server this script runs on
+// 127.0.0.1 (so the op gets `allow_private: true`). Each runs
+// - pooled, with the production settings: a PythonPool of N workers (min = max = N, N in --pools)
+//   with maxTasks and the RSS ceiling of loadConfig()'s defaults (HEATERS_WORKER_MAX_TASKS,
+//   HEATERS_WORKER_MAX_RSS_MB), so workers are recycled as in the daemon;
+// - pooled "no-recycle": the same pool with recycling switched off, beside it (--skip-no-recycle
+//   leaves it out);
+// - spawn: a fresh `python -m heaters_worker` per task, the same entry point and imports: spawn, wait
+//   for ready, one request, close stdin, wait for the exit;
+// at each concurrency C in --concurrency: C callers, each running tasks back to back.
 //
-// Measured:
-// - latency per task: from run() to result (pooled); from spawn to result (spawn: includes start-up
-//   and the cv2/numpy/yt_dlp imports, excludes the exit that follows);
-// - throughput: tasks / wall time of the whole series (spawn: including waiting for each exit);
-// - CPU time: user+sys of the Python processes from /proc/<pid>/stat (USER_HZ=100, so 10 ms
-//   ticks). Pooled: the worker's delta over the series / N. Spawn: each process's total just
-//   before its stdin is closed (interpreter teardown excluded, which flatters spawn slightly).
-import { readFileSync } from 'node:fs';
+// One pool per (workload, N, variant) lives through the concurrency levels in turn, as a daemon's pool
+// lives through its load: recycles fall where the workers' task counts put them (one per maxTasks
+// tasks of a worker), and each cell counts the worker starts it saw.
+//
+// Measured per cell:
+// - latency per task: pooled, run() to result (waiting for a free worker included: C may exceed N);
+//   spawn, spawn to result (start-up and the cv2/numpy/yt_dlp imports included, the exit not);
+// - throughput: tasks / wall time of the cell (spawn: every exit included);
+// - CPU per task from the kernel's accounting of the Python processes, not from a clock here:
+//   user+sys of each worker from /proc/<pid>/stat plus its reaped children (ffmpeg: cutime+cstime),
+//   before and after the cell. A worker that exits during the cell is reaped by this process, so all
+//   of its CPU lands in this process's own cutime+cstime, whose change is added. Spawn: the change of
+//   this process's cutime+cstime over the cell (every spawned worker reaped, teardown included).
+//   Resolution: 10 ms clock ticks per process and reading, divided by n.
+// - this Node process's own CPU per task (process.cpuUsage): spawning, the protocol, the HTTP server.
+// Writes <out>/bench-pool.json and <out>/bench-pool.svg (latency distributions, pooled vs spawn).
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log/index.ts';
-import { PythonPool, PythonWorker } from '../src/pool/index.ts';
-import { ensureClip, PYTHON } from '../test/helpers/pool.ts';
+import { cpuSeconds, PythonPool, PythonWorker, totalCpuSeconds } from '../src/pool/index.ts';
+import { REPO_ROOT } from '../test/helpers/common.ts';
+import { ensureClip } from '../test/helpers/pool.ts';
+import { renderSvg, type Mode, type SvgCell } from './bench-pool-svg.ts';
 
+const WORKLOADS = ['ping', 'detect_scenes', 'download'] as const;
+type WorkloadName = (typeof WORKLOADS)[number];
+const intList = z
+  .string()
+  .transform((s) => s.split(',').filter((x) => x.trim() !== '').map(Number))
+  .pipe(z.array(z.number().int().min(1)).min(1));
+const Args = z.object({
+  json: z.boolean(),
+  'skip-no-recycle': z.boolean(),
+  'n-ping': z.coerce.number().int().min(1),
+  'n-op': z.coerce.number().int().min(1),
+  'n-spawn': z.coerce.number().int().min(1),
+  concurrency: intList,
+  pools: intList,
+  workloads: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(WORKLOADS)).min(1)),
+  out: z.string().min(1),
+});
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
-    n: { type: 'string', default: '20' },
-    'pooled-n': { type: 'string' },
+    'skip-no-recycle': { type: 'boolean', default: false },
+    'n-ping': { type: 'string', default: '1000' },
+    'n-op': { type: 'string', default: '32' },
+    'n-spawn': { type: 'string', default: '16' },
+    concurrency: { type: 'string', default: '1,2,4,8' },
+    pools: { type: 'string', default: '2,4' },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+    out: { type: 'string', default: path.join(REPO_ROOT, 'docs', 'bench') },
   },
 });
-const spawnN = z.coerce.number().int().min(1).parse(values.n);
-const pooledNOverride = values['pooled-n'] === undefined ? undefined : z.coerce.number().int().min(1).parse(values['pooled-n']);
+const args = Args.parse(values);
+
+// Production settings are the config's defaults, not numbers of this script's own.
+const cfg = loadConfig({ HEATERS_PYTHON: process.env.HEATERS_PYTHON });
+const PYTHON = cfg.python.executable;
+const VARIANTS: Array<{ mode: Exclude<Mode, 'spawn'>; maxTasks: number; maxRssBytes: number | undefined }> = [
+  { mode: 'pooled', maxTasks: cfg.python.maxTasksPerWorker, maxRssBytes: cfg.python.maxRssBytes },
+  ...(args['skip-no-recycle'] ? [] : [{ mode: 'no-recycle' as const, maxTasks: Number.MAX_SAFE_INTEGER, maxRssBytes: undefined }]),
+];
 const logger = createLogger({ level: 'warn' });
 
 interface Workload {
-  name: string;
+  name: WorkloadName;
   op: string;
-  args: Record<string, unknown>;
+  /** Arguments for the caller in `slot` (0 … C-1): a download needs a directory of its own. */
+  args: (slot: number) => Record<string, unknown>;
+  /** Throws unless the result is the one this workload must produce. */
+  check: (result: unknown) => void;
   pooledN: number;
 }
 
-interface Series {
-  workload: string;
-  mode: 'pooled' | 'spawn';
+interface Cell extends SvgCell {
   n: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
   meanMs: number;
   tasksPerSec: number;
+  /** user+sys of the Python processes and of their children, per task. */
   cpuMsPerTask: number;
+  /** user+sys of this Node process, per task. */
+  parentCpuMsPerTask: number;
+  /** Worker processes started during the cell (pooled: replacements of recycled workers). */
+  workerStarts: number;
+  wallMs: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+/** Nearest rank: the smallest sample with at least a fraction q of the samples at or below it. */
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i] ?? NaN;
 }
 
-function summarize(workload: string, mode: Series['mode'], lat: number[], wallMs: number, cpuSec: number): Series {
+/** CPU seconds the kernel has charged to this process's reaped children. */
+function reapedChildrenCpu(): number {
+  const c = cpuSeconds('self');
+  if (!c) throw new Error('/proc/self/stat is not readable: this benchmark needs Linux');
+  return c.childrenUser + c.childrenSystem;
+}
+
+/** CPU seconds of live processes, each with its reaped children. */
+function liveCpu(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const s = totalCpuSeconds(pid);
+    if (s === undefined) throw new Error(`worker ${pid} vanished while the pool was settled`);
+    return sum + s;
+  }, 0);
+}
+
+/** Wait until no worker is starting, stopping or busy, so that every CPU second has an owner. */
+async function settle(pool: PythonPool): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = pool.stats();
+    if (s.busy === 0 && pool.pids().length === s.size && s.available === s.size) return;
+    if (Date.now() > deadline) throw new Error(`pool did not settle: ${JSON.stringify(s)}, pids ${pool.pids().length}`);
+    await delay(5);
+  }
+}
+
+function summarize(
+  base: Omit<Cell, 'n' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'meanMs' | 'tasksPerSec' | 'cpuMsPerTask' | 'parentCpuMsPerTask' | 'quantiles' | 'wallMs'>,
+  lat: number[],
+  wallMs: number,
+  cpuSec: number,
+  parent: NodeJS.CpuUsage,
+): Cell {
   const sorted = [...lat].sort((a, b) => a - b);
+  const n = lat.length;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    workload,
-    mode,
-    n: lat.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    meanMs: lat.reduce((a, b) => a + b, 0) / lat.length,
-    tasksPerSec: lat.length / (wallMs / 1000),
-    cpuMsPerTask: (cpuSec * 1000) / lat.length,
+    ...base,
+    n,
+    p50Ms: quantile(sorted, 0.5),
+    p95Ms: quantile(sorted, 0.95),
+    p99Ms: quantile(sorted, 0.99),
+    meanMs: lat.reduce((a, b) => a + b, 0) / n,
+    tasksPerSec: n / (wallMs / 1000),
+    cpuMsPerTask: (cpuSec * 1000) / n,
+    parentCpuMsPerTask: (parent.user + parent.system) / 1000 / n,
+    wallMs,
+    quantiles: Array.from({ length: 101 }, (_, i) => round(quantile(sorted, i / 100))),
   };
 }
 
-/** user+sys seconds of a live process (same parsing as PythonWorker.cpuTime(), for a pool's pid). */
-function cpuOfPid(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** C callers, each taking the next task until n are done; returns every task's latency. */
+async function callers(c: number, n: number, task: (slot: number) => Promise<number>): Promise<number[]> {
+  const lat: number[] = [];
+  let taken = 0;
+  await Promise.all(
+    Array.from({ length: c }, async (_, slot) => {
+      while (taken < n) {
+        taken++;
+        lat.push(await task(slot));
+      }
+    }),
+  );
+  return lat;
 }
 
-async function pooled(w: Workload): Promise<Series> {
-  const pool = await PythonPool.start({ name: 'bench', python: PYTHON, logger, testOps: true, min: 1, max: 1, maxTasks: 1e9 });
+async function pooledSeries(w: Workload, size: number, variant: (typeof VARIANTS)[number]): Promise<Cell[]> {
+  const pool = await PythonPool.start({
+    name: `bench-${size}`,
+    python: PYTHON,
+    logger,
+    min: size,
+    max: size,
+    maxTasks: variant.maxTasks,
+    maxRssBytes: variant.maxRssBytes,
+  });
+  const cells: Cell[] = [];
   try {
-    for (let i = 0; i < Math.min(50, w.pooledN); i++) await pool.run(w.op, w.args); // warm caches and the JIT
-    const [pid] = pool.pids();
-    if (pid === undefined) throw new Error('pool has no worker');
-    const cpu0 = cpuOfPid(pid);
-    const lat: number[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < w.pooledN; i++) {
-      const t = performance.now();
-      await pool.run(w.op, w.args);
-      lat.push(performance.now() - t);
+    // Warm-up: every worker runs the op a few times (first-call imports, caches, the JIT here).
+    await callers(size, size * 3, async (slot) => {
+      w.check(await pool.run(w.op, w.args(slot)));
+      return 0;
+    });
+    for (const c of args.concurrency) {
+      await settle(pool);
+      const spawned0 = pool.stats().spawned;
+      const cpu0 = liveCpu(pool.pids());
+      const reaped0 = reapedChildrenCpu();
+      const parent0 = process.cpuUsage();
+      const t0 = performance.now();
+      const lat = await callers(c, w.pooledN, async (slot) => {
+        const t = performance.now();
+        const result = await pool.run(w.op, w.args(slot));
+        const ms = performance.now() - t;
+        w.check(result);
+        return ms;
+      });
+      const wallMs = performance.now() - t0;
+      const parent = process.cpuUsage(parent0);
+      await settle(pool); // replacements started in the cell finish starting; their CPU is the cell's
+      const cpu = liveCpu(pool.pids()) - cpu0 + (reapedChildrenCpu() - reaped0);
+      const workerStarts = pool.stats().spawned - spawned0;
+      cells.push(summarize({ workload: w.name, mode: variant.mode, pool: size, concurrency: c, workerStarts }, lat, wallMs, cpu, parent));
+      progress(cells.at(-1)!);
     }
-    const wall = performance.now() - t0;
-    const cpu = cpuOfPid(pid) - cpu0;
-    if (pool.stats().spawned !== 1) throw new Error('the pool replaced its worker during the series');
-    return summarize(w.name, 'pooled', lat, wall, cpu);
   } finally {
     await pool.drain();
   }
+  return cells;
 }
 
-async function spawnOne(w: Workload): Promise<{ latencyMs: number; cpuSec: number }> {
-  const t = performance.now();
-  const worker = await PythonWorker.start({ python: PYTHON, logger, testOps: true });
-  await worker.run(w.op, w.args);
-  const latencyMs = performance.now() - t;
-  const cpu = worker.cpuTime();
-  await worker.close();
-  return { latencyMs, cpuSec: cpu ? cpu.user + cpu.system : NaN };
-}
-
-async function spawned(w: Workload): Promise<Series> {
-  await spawnOne(w); // warm the page cache for the interpreter and its imports
-  const lat: number[] = [];
-  let cpu = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < spawnN; i++) {
-    const r = await spawnOne(w);
-    lat.push(r.latencyMs);
-    cpu += r.cpuSec;
+async function spawnSeries(w: Workload): Promise<Cell[]> {
+  const one = async (slot: number) => {
+    const t = performance.now();
+    const worker = await PythonWorker.start({ python: PYTHON, logger, name: 'spawn' });
+    try {
+      const result = await worker.run(w.op, w.args(slot));
+      const ms = performance.now() - t;
+      w.check(result);
+      return ms;
+    } finally {
+      await worker.close(); // resolves once the process is reaped
+    }
+  };
+  await one(0); // the interpreter and its imports into the page cache
+  const cells: Cell[] = [];
+  for (const c of args.concurrency) {
+    const reaped0 = reapedChildrenCpu();
+    const parent0 = process.cpuUsage();
+    const t0 = performance.now();
+    const lat = await callers(c, args['n-spawn'], one);
+    const wallMs = performance.now() - t0;
+    const parent = process.cpuUsage(parent0);
+    const cpu = reapedChildrenCpu() - reaped0;
+    cells.push(summarize({ workload: w.name, mode: 'spawn', pool: null, concurrency: c, workerStarts: lat.length }, lat, wallMs, cpu, parent));
+    progress(cells.at(-1)!);
   }
-  return summarize(w.name, 'spawn', lat, performance.now() - t0, cpu);
+  return cells;
 }
+
+function progress(c: Cell): void {
+  if (args.json) return;
+  process.stderr.write(
+    `  ${c.workload} ${c.mode}${c.pool ? ` N=${c.pool}` : ''} C=${c.concurrency}: p50 ${c.p50Ms.toFixed(2)} ms, ` +
+      `${c.tasksPerSec.toFixed(1)}/s, cpu ${c.cpuMsPerTask.toFixed(2)} ms/task (${(c.wallMs / 1000).toFixed(1)} s)\n`,
+  );
+}
+
+// --- the workloads -------------------------------------------------------------------------------
 
 const started = performance.now();
-const clip = await ensureClip({ width: 320, height: 180, fps: 25, seconds: 4 });
-const workloads: Workload[] = [
-  { name: 'ping', op: 'ping', args: {}, pooledN: pooledNOverride ?? 2000 },
-  { name: 'frame_diff', op: 'frame_diff', args: { path: clip, seconds: 3 }, pooledN: pooledNOverride ?? 100 },
-];
+const CLIP = { width: 320, height: 180, fps: 25, seconds: 2 };
+const clip = await ensureClip(CLIP);
+const clipBytes = await readFile(clip);
+const server = http.createServer((req, res) => {
+  if (req.url !== '/clip.mp4') return void res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': clipBytes.length }).end(clipBytes);
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clip.mp4`;
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'heaters-bench-pool-'));
+const maxC = Math.max(...args.concurrency);
+for (let slot = 0; slot < maxC; slot++) await mkdir(path.join(tmp, `slot-${slot}`));
 
-const probe = await PythonWorker.start({ python: PYTHON, logger, testOps: true });
+const Ping = z.object({ pong: z.literal(true) });
+const Detected = z.object({ frame_count: z.number().int(), clips: z.array(z.unknown()).min(1) });
+const Downloaded = z.object({ bytes: z.number().int() });
+const all: Record<WorkloadName, Workload> = {
+  ping: { name: 'ping', op: 'ping', args: () => ({}), check: (r) => void Ping.parse(r), pooledN: args['n-ping'] },
+  detect_scenes: {
+    name: 'detect_scenes',
+    op: 'detect_scenes',
+    args: () => ({ path: clip, fps: 25 }),
+    check: (r) => {
+      const d = Detected.parse(r);
+      const frames = CLIP.fps * CLIP.seconds;
+      if (d.frame_count !== frames) throw new Error(`detect_scenes saw ${d.frame_count} frames, not ${frames}`);
+    },
+    pooledN: args['n-op'],
+  },
+  download: {
+    name: 'download',
+    op: 'download',
+    args: (slot) => ({ url, dest_dir: path.join(tmp, `slot-${slot}`), max_bytes: 64 * 1024 * 1024, timeout_s: 60, allow_private: true }),
+    check: (r) => {
+      const d = Downloaded.parse(r);
+      if (d.bytes !== clipBytes.length) throw new Error(`download wrote ${d.bytes} bytes, not ${clipBytes.length}`);
+    },
+    pooledN: args['n-op'],
+  },
+};
+
+const probe = await PythonWorker.start({ python: PYTHON, logger });
 const versions = probe.versions;
 await probe.close();
 
-const series: Series[] = [];
-for (const w of workloads) {
-  series.push(await pooled(w));
-  series.push(await spawned(w));
+const cells: Cell[] = [];
+try {
+  for (const name of args.workloads) {
+    const w = all[name];
+    for (const size of args.pools) for (const v of VARIANTS) cells.push(...(await pooledSeries(w, size, v)));
+    cells.push(...(await spawnSeries(w)));
+  }
+} finally {
+  server.close();
+  await rm(tmp, { recursive: true, force: true });
 }
 
-const ratios = workloads.map((w) => {
-  const p = series.find((s) => s.workload === w.name && s.mode === 'pooled')!;
-  const s = series.find((x) => x.workload === w.name && x.mode === 'spawn')!;
-  return {
-    workload: w.name,
-    p50: s.p50Ms / p.p50Ms,
-    p95: s.p95Ms / p.p95Ms,
-    p99: s.p99Ms / p.p99Ms,
-    // time per task, spawn over pooled (= pooled throughput / spawn throughput)
-    throughput: p.tasksPerSec / s.tasksPerSec,
-    cpu: s.cpuMsPerTask / p.cpuMsPerTask,
-  };
-});
-const pingPooled = series.find((s) => s.workload === 'ping' && s.mode === 'pooled')!;
-const pingRatio = ratios.find((r) => r.workload === 'ping')!;
+// --- ratios and the report -----------------------------------------------------------------------
+
+const find = (workload: string, mode: Mode, pool: number | null, c: number) =>
+  cells.find((x) => x.workload === workload && x.mode === mode && x.pool === pool && x.concurrency === c);
+const ratios = cells
+  .filter((p) => p.mode === 'pooled')
+  .flatMap((p) => {
+    const s = find(p.workload, 'spawn', null, p.concurrency);
+    if (!s) return [];
+    return [
+      {
+        workload: p.workload,
+        pool: p.pool,
+        concurrency: p.concurrency,
+        p50: s.p50Ms / p.p50Ms,
+        p99: s.p99Ms / p.p99Ms,
+        /** pooled tasks/s over spawn tasks/s (= spawn's time per task over pooled's). */
+        throughput: p.tasksPerSec / s.tasksPerSec,
+        cpu: s.cpuMsPerTask / p.cpuMsPerTask,
+      },
+    ];
+  });
+const spawnPingCpu = find('ping', 'spawn', null, args.concurrency[0]!)?.cpuMsPerTask;
 const report = {
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, python: PYTHON, versions },
-  params: { spawnN, clip, concurrency: 1 },
-  series,
-  ratios,
-  targets: {
-    pooledPingP50AtMost1ms: pingPooled.p50Ms <= 1,
-    spawnOverPooledPingP50AtLeast1000x: pingRatio.p50 >= 1000,
+  command: `node scripts/bench-pool.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAverageAtStart: os.loadavg(),
+    node: process.version,
+    python: PYTHON,
+    versions,
   },
+  settings: {
+    production: { maxTasks: cfg.python.maxTasksPerWorker, maxRssBytes: cfg.python.maxRssBytes },
+    noRecycle: !args['skip-no-recycle'],
+    concurrency: args.concurrency,
+    pools: args.pools,
+    nPing: args['n-ping'],
+    nOp: args['n-op'],
+    nSpawn: args['n-spawn'],
+    clip: path.relative(REPO_ROOT, clip),
+    clipBytes: clipBytes.length,
+  },
+  /** A worker start's CPU (spawn ping's CPU per task) spread over maxTasks tasks: what recycling costs per task. */
+  recycleCpuMsPerTask: spawnPingCpu === undefined ? null : spawnPingCpu / cfg.python.maxTasksPerWorker,
+  cells,
+  ratios,
   totalSeconds: (performance.now() - started) / 1000,
 };
 
-if (values.json) {
+await mkdir(args.out, { recursive: true });
+const jsonPath = path.join(args.out, 'bench-pool.json');
+const svgPath = path.join(args.out, 'bench-pool.svg');
+await writeFile(jsonPath, JSON.stringify(report, null, 1) + '\n');
+await writeFile(svgPath, renderSvg(cells, { concurrency: args.concurrency, workloads: args.workloads, title: `${report.command} — ${report.date}` }));
+
+if (args.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const ms = (x: number) => f(x, x < 1 ? 3 : x < 100 ? 2 : 0);
   const x = (r: number) => (Number.isFinite(r) ? `${r >= 100 ? r.toFixed(0) : r.toFixed(1)}×` : 'n/a');
-  const rows: string[][] = [['workload', 'mode', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'tasks/s', 'cpu ms/task']];
-  for (const w of workloads) {
-    for (const s of series.filter((s) => s.workload === w.name)) {
-      rows.push([s.workload, s.mode, String(s.n), f(s.p50Ms, 3), f(s.p95Ms, 3), f(s.p99Ms, 3), f(s.tasksPerSec, 1), f(s.cpuMsPerTask, 3)]);
-    }
-    const r = ratios.find((r) => r.workload === w.name)!;
-    rows.push([w.name, 'spawn/pooled', '', x(r.p50), x(r.p95), x(r.p99), x(r.throughput), x(r.cpu)]);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) console.log(r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  const table = (rows: string[][]) => {
+    const [head, ...body] = rows;
+    return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  };
   console.log(
-    `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), node ${process.version}, python ${versions?.python}, cv2 ${versions?.cv2}; ` +
-      `tasks run one at a time; clip ${clip}`,
+    table([
+      ['workload', 'mode', 'workers', 'C', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'tasks/s', 'CPU ms/task', 'node ms/task', 'starts'],
+      ...cells.map((c) => [
+        c.workload,
+        c.mode,
+        c.pool === null ? 'fresh' : String(c.pool),
+        String(c.concurrency),
+        String(c.n),
+        ms(c.p50Ms),
+        ms(c.p95Ms),
+        ms(c.p99Ms),
+        f(c.tasksPerSec, 1),
+        f(c.cpuMsPerTask, 2),
+        f(c.parentCpuMsPerTask, 2),
+        String(c.workerStarts),
+      ]),
+    ]),
   );
-  console.log('latency: pooled = run() to result; spawn = spawn to result (start-up + imports, exit not included).');
-  console.log('tasks/s: whole series wall time (spawn includes each exit). ratio column for tasks/s = pooled/spawn throughput.');
-  console.log('cpu: user+sys of the Python processes from /proc/<pid>/stat (10 ms ticks; spawn read just before close).');
+  console.log('\nspawn / pooled (production settings):\n');
   console.log(
-    `targets: pooled ping p50 ≤ 1 ms: ${report.targets.pooledPingP50AtMost1ms ? 'met' : 'NOT met'} (${f(pingPooled.p50Ms, 3)} ms); ` +
-      `spawn/pooled ping p50 ≥ 1000×: ${report.targets.spawnOverPooledPingP50AtLeast1000x ? 'met' : 'NOT met'} (${x(pingRatio.p50)}). ` +
-      `total ${f(report.totalSeconds, 1)} s`,
+    table([
+      ['workload', 'workers', 'C', 'p50', 'p99', 'throughput', 'CPU/task'],
+      ...ratios.map((r) => [r.workload, String(r.pool), String(r.concurrency), x(r.p50), x(r.p99), x(r.throughput), x(r.cpu)]),
+    ]),
   );
+  console.log(
+    `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), load average at start ${report.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}; ` +
+      `node ${process.version}, python ${versions?.python}, cv2 ${versions?.cv2}, yt_dlp ${versions?.yt_dlp}`,
+  );
+  console.log(
+    `production: maxTasks ${cfg.python.maxTasksPerWorker}, RSS ceiling ${cfg.python.maxRssBytes / 1024 / 1024} MiB; ` +
+      `recycling costs ${report.recycleCpuMsPerTask === null ? 'n/a' : f(report.recycleCpuMsPerTask, 2)} ms CPU per task (a worker start over ${cfg.python.maxTasksPerWorker} tasks)`,
+  );
+  console.log(`wrote ${path.relative(REPO_ROOT, jsonPath)} and ${path.relative(REPO_ROOT, svgPath)}; total ${f(report.totalSeconds, 1)} s`);
 }
