@@ -6,6 +6,7 @@ import type { Database } from './db/connect.ts';
 import { addSecrets } from './log/index.ts';
 import type { Logger } from './log/index.ts';
 import { resolveFfmpeg } from './media/index.ts';
+import { registerExportWorkers } from './export/index.ts';
 import { Metrics } from './metrics/index.ts';
 import { registerWorkers } from './pipeline/index.ts';
 import { CancelListener } from './pipeline/cancel.ts';
@@ -63,6 +64,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     cleanup.unshift(() => cancels.stop());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };
     const workers = await registerWorkers(deps);
+    const exportWorkers = await registerExportWorkers(deps, cfg.stageConcurrency);
     logger.info({ ms: Date.now() - t0, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
 
     let stopping: Promise<void> | undefined;
@@ -75,7 +77,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
           // pg-boss stops fetching, waits for active jobs up to the grace period, then aborts their
           // signals: an aborted stage hands its job back to the queue (see pipeline/stage.ts).
           await boss.stop({ graceful: true, close: true, timeout: cfg.shutdownGraceMs });
-          await workers.idle();
+          await Promise.all([workers.idle(), exportWorkers.idle()]);
           await cancels.stop();
           await Promise.all([ioPool.drain(), cpuPool.drain()]);
           await database.close();

@@ -20,6 +20,7 @@ import { watchVideo } from './watch.ts';
 import { UsageError } from './errors.ts';
 import { cancelCommand, deadCommand, listCommand, retryCommand, settle } from './ops.ts';
 import { doctorCommand } from './doctor.ts';
+import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { VIDEO_STATES } from '../db/index.ts';
 
 /** What every command receives: configuration, the CLI's logger, its positional arguments and flags. */
@@ -46,6 +47,9 @@ const OPTIONS = {
   state: { type: 'string', multiple: true, default: [] },
   limit: { type: 'string', default: '100' },
   redrive: { type: 'boolean', default: false },
+  mode: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -88,6 +92,7 @@ const COMMANDS: Record<string, Command> = {
   retry: { usage: 'retry <id> [--wait] [--json]     start a failed or cancelled video again (same id)', run: retryCommand },
   cancel: { usage: 'cancel <id> [--json]             stop a video\'s running work (kills its processes); it ends cancelled', run: cancelCommand },
   dead: { usage: 'dead [--redrive] [--json]        the dead-letter queue; --redrive sends its jobs back to their queues', run: deadCommand },
+  export: { usage: EXPORT_USAGE, run: exportCommand },
   doctor: { usage: 'doctor [--json]                  check ffmpeg, Python and its modules, yt-dlp, database, store, disk', run: doctorCommand },
 };
 

@@ -51,6 +51,8 @@ export const QUEUE_CONFIG: Record<QueueKey, QueueConfig> = {
   preprocess: { expireInSeconds: 1 * HOUR, retryLimit: 2, retryDelay: 30, retryBackoff: true, retryDelayMax: 30 * MIN },
   detect: { expireInSeconds: 30 * MIN, retryLimit: 2, retryDelay: 30, retryBackoff: true, retryDelayMax: 30 * MIN },
   finalize: { expireInSeconds: 30 * MIN, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 30 * MIN },
+  // One clip cut and stored per job (src/export); a restore in progress re-queues itself instead.
+  export: { expireInSeconds: 1 * HOUR, retryLimit: 3, retryDelay: 10, retryBackoff: true, retryDelayMax: 30 * MIN },
   // Kept a month for inspection / redrive; nothing retries here.
   dead: { retryLimit: 0, retentionSeconds: 30 * 24 * HOUR, deleteAfterSeconds: 30 * 24 * HOUR },
 };
@@ -64,7 +66,7 @@ export type QueueOverrides = Partial<Record<QueueKey, Partial<Omit<QueueConfig, 
  */
 export async function createQueues(boss: PgBoss, overrides: QueueOverrides = {}): Promise<void> {
   // The dead-letter queue must exist before the queues that name it.
-  const order: QueueKey[] = ['dead', 'ingest', 'download', 'preprocess', 'detect', 'finalize'];
+  const order: QueueKey[] = ['dead', 'ingest', 'download', 'preprocess', 'detect', 'finalize', 'export'];
   for (const key of order) {
     const name = QUEUES[key];
     const { policy, partition, ...base } = QUEUE_CONFIG[key];

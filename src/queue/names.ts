@@ -5,6 +5,7 @@ export const QUEUES = {
   preprocess: 'heaters.preprocess',
   detect: 'heaters.detect',
   finalize: 'heaters.finalize',
+  export: 'heaters.export',
   dead: 'heaters.dead',
 } as const;
 
