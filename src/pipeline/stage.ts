@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { failVideo, getVideo, recordStageRun, setState } from '../db/index.ts';
 import type { ActiveVideoState, Video } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
+import type { CancelWatch } from './cancel.ts';
 import type { Deps } from './deps.ts';
 import { classify } from './errors.ts';
 
@@ -50,7 +51,7 @@ export function defineStage<S extends z.ZodType>(
   schema: S,
   body: (ctx: StageContext<z.infer<S>>) => Promise<void>,
 ) {
-  return async (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>): Promise<void> => {
+  const handle = async (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>, cancel: CancelWatch | undefined): Promise<void> => {
     const parsed = schema.safeParse(job.data);
     if (!parsed.success) {
       // Nothing to retry: the data will not change. Log without the data (it may carry a URL).
@@ -64,7 +65,7 @@ export function defineStage<S extends z.ZodType>(
       log.warn('video row missing; job dropped');
       return;
     }
-    if (video.state === 'failed' || video.state === 'ready') {
+    if (video.state === 'failed' || video.state === 'ready' || video.state === 'cancelled') {
       log.info({ state: video.state }, 'video already settled; stage skipped');
       return;
     }
@@ -77,10 +78,16 @@ export function defineStage<S extends z.ZodType>(
 
     let error: ReturnType<typeof classify> | undefined;
     try {
-      await body({ deps, data, video, metrics, log, signal: job.signal });
+      // The job's signal (shutdown) or an operator's cancel of this video (pipeline/cancel.ts).
+      const signal = cancel ? AbortSignal.any([job.signal, cancel.signal]) : job.signal;
+      await body({ deps, data, video, metrics, log, signal });
     } catch (err) {
       error = classify(err);
     }
+    // Cancelled: whatever the body threw on its way out, the run is recorded as cancelled and the
+    // job completes (no retry, no dead letter); the video stays `cancelled`.
+    const cancelled = cancel?.signal.aborted === true;
+    if (cancelled && error) error = { code: 'cancelled', message: 'cancelled by an operator', retryable: false };
     const finishedAt = new Date();
     await recordStageRun(deps.db, {
       videoId: video.id,
@@ -102,6 +109,10 @@ export function defineStage<S extends z.ZodType>(
       log.info({ wallMs: finishedAt.getTime() - startedAt.getTime() }, 'stage finished');
       return;
     }
+    if (cancelled) {
+      log.warn('stage cancelled');
+      return;
+    }
     const retryLimit = 'retryLimit' in job ? job.retryLimit : 0;
     // Aborted means shutdown past its deadline: hand the job back to the queue, the video is fine.
     const willRetry = job.signal.aborted || (error.retryable && job.retryCount < retryLimit);
@@ -110,5 +121,15 @@ export function defineStage<S extends z.ZodType>(
     await failVideo(deps.db, video.id, error.code, error.message);
     // A transient failure that ran out of retries goes on to the dead-letter queue.
     if (error.retryable) throw new Error(`${error.code}: ${error.message}`);
+  };
+  return async (deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>): Promise<void> => {
+    // Watch for a cancel before the video's state is read, so none falls between the two.
+    const id = (job.data as { videoId?: unknown } | null)?.videoId;
+    const cancel = typeof id === 'string' ? deps.cancels?.watch(id) : undefined;
+    try {
+      await handle(deps, job, cancel);
+    } finally {
+      cancel?.release();
+    }
   };
 }

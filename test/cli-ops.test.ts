@@ -1,0 +1,291 @@
+// The operations side of the CLI as a person runs it (real processes, a real Postgres): list, retry,
+// cancel (delivered to a running daemon, which kills the work), dead [--redrive], doctor with
+// stand-ins for a missing ffmpeg and a missing Python module, run --json, and run on a terminal.
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import type pg from 'pg';
+import type { PgBoss } from 'pg-boss';
+import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
+import { ytDlpAge } from '../src/cli/doctor.ts';
+import { createDb, createOrGetVideo, failVideo, getVideo, listStageRuns, migrate } from '../src/db/index.ts';
+import { resolveFfmpeg } from '../src/media/index.ts';
+import { requestCancel } from '../src/pipeline/cancel.ts';
+import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
+import { REPO_ROOT, testLogger } from './helpers/common.ts';
+import { startTestDaemon } from './helpers/daemon.ts';
+import type { TestDaemon } from './helpers/daemon.ts';
+import { startMediaServer } from './helpers/media-server.ts';
+import type { MediaServer } from './helpers/media-server.ts';
+import { isAlive } from './helpers/pool.ts';
+import { startTestPostgres } from './helpers/postgres.ts';
+import type { TestPostgres } from './helpers/postgres.ts';
+
+const NODE = process.execPath;
+const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
+const UUID = /^[0-9a-f-]{36}$/;
+
+let pgServer: TestPostgres;
+let tmp: string;
+let env: Record<string, string>;
+let db: pg.Pool;
+let boss: PgBoss;
+
+before(async () => {
+  pgServer = await startTestPostgres();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'heaters-cli-ops-'));
+  env = {
+    DATABASE_URL: pgServer.url,
+    HEATERS_DATA_DIR: path.join(tmp, 'data'),
+    HEATERS_HTTP_PORT: '0',
+    HEATERS_ALLOW_PRIVATE_URLS: 'true',
+    LOG_LEVEL: 'warn',
+  };
+  db = createDb(pgServer.url);
+  await migrate(db);
+  boss = await startBoss({ url: pgServer.url, logger: testLogger() });
+  await createQueues(boss);
+});
+after(async () => {
+  await boss?.stop({ graceful: false, close: true });
+  await db?.end();
+  await pgServer?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+const cli = (args: string[], extra: Record<string, string> = {}) =>
+  execa(NODE, [CLI, ...args], { env: { ...env, ...extra }, reject: false, cwd: REPO_ROOT, timeout: 240_000 });
+
+/** A video row in a given state, made directly in the database (no daemon needed). */
+async function videoIn(state: 'failed' | 'queued', name: string) {
+  const { video } = await createOrGetVideo(db, { url: `https://example.com/${name}.mp4`, idempotencyKey: `key-${name}` });
+  if (state === 'failed') await failVideo(db, video.id, 'network', 'connection reset');
+  return video.id;
+}
+
+/** Wait for a condition the test can observe (a row, a process), up to a deadline. */
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('list, retry, cancel, dead without a daemon', () => {
+  test('list: newest first, --state filters, --json, unknown state exits 2', async () => {
+    const failed = await videoIn('failed', 'list-failed');
+    const queued = await videoIn('queued', 'list-queued');
+    const all = JSON.parse((await cli(['list', '--json'])).stdout) as Array<{ id: string; state: string }>;
+    assert.deepEqual(all.slice(0, 2).map((v) => v.id), [queued, failed]);
+    const onlyFailed = await cli(['list', '--state', 'failed']);
+    assert.equal(onlyFailed.exitCode, 0, onlyFailed.stderr);
+    assert.match(onlyFailed.stdout, new RegExp(`^${failed}\\s+failed`, 'm'));
+    assert.doesNotMatch(onlyFailed.stdout, new RegExp(queued));
+    const both = JSON.parse((await cli(['list', '--state', 'failed,queued', '--json'])).stdout) as unknown[];
+    assert.ok(both.length >= 2);
+    const bad = await cli(['list', '--state', 'exploded']);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /unknown state exploded/);
+  });
+
+  test('retry: a failed video is queued again under its id with a download job; others exit 2', async () => {
+    const id = await videoIn('failed', 'retry-me');
+    const r = await cli(['retry', id, '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { video: { state: string } }).video.state, 'queued');
+    const v = await getVideo(db, id);
+    assert.equal(v?.state, 'queued');
+    assert.equal(v?.errorCode, null);
+    const jobs = await boss.findJobs<{ videoId: string }>(QUEUES.download, { data: { videoId: id } });
+    assert.equal(jobs.length, 1);
+    // Not failed any more: a second retry is refused, as is an unknown id.
+    const again = await cli(['retry', id]);
+    assert.equal(again.exitCode, 2);
+    assert.match(again.stderr, /only a failed or cancelled video can be retried/);
+    assert.equal((await cli(['retry', '00000000-0000-0000-0000-000000000000'])).exitCode, 2);
+    // Clean up for the daemon suite below: the job finds the video settled and skips it.
+    await requestCancel(db, id);
+  });
+
+  test('cancel: a queued video ends cancelled (idempotent); a settled one exits 2; its source can be sent again', async () => {
+    const id = await videoIn('queued', 'cancel-queued');
+    const r = await cli(['cancel', id]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /cancelled/);
+    assert.equal((await getVideo(db, id))?.state, 'cancelled');
+    const again = await cli(['cancel', id, '--json']);
+    assert.equal(again.exitCode, 0);
+    assert.equal((JSON.parse(again.stdout) as { cancelled: boolean }).cancelled, false);
+    const failed = await videoIn('failed', 'cancel-failed');
+    const settled = await cli(['cancel', failed]);
+    assert.equal(settled.exitCode, 2);
+    assert.match(settled.stderr, /is failed; nothing to cancel/);
+    // A cancelled video does not hold its idempotency key: the same source makes a new video.
+    const fresh = await createOrGetVideo(db, { url: 'https://example.com/cancel-queued.mp4', idempotencyKey: 'key-cancel-queued' });
+    assert.equal(fresh.created, true);
+    assert.notEqual(fresh.video.id, id);
+    await requestCancel(db, fresh.video.id);
+  });
+
+  test('dead: lists dead-lettered stage jobs; --redrive reopens the video and sends the job back', async () => {
+    const id = await videoIn('failed', 'dead-one');
+    await boss.send(QUEUES.preprocess, { videoId: id, sourcePath: '/nowhere/source.mp4' }, { retryLimit: 0 });
+    const [job] = await boss.fetch(QUEUES.preprocess);
+    assert.ok(job);
+    await boss.fail(QUEUES.preprocess, job.id, { message: 'worker_crashed: gone' });
+    const rows = JSON.parse((await cli(['dead', '--json'])).stdout) as Array<{ queue: string; videoId: string; videoState: string; errorCode: string }>;
+    const listed = rows.find((d) => d.videoId === id);
+    assert.ok(listed, JSON.stringify(rows));
+    assert.equal(listed.queue, QUEUES.preprocess);
+    assert.equal(listed.videoState, 'failed');
+    assert.equal(listed.errorCode, 'network');
+    const table = await cli(['dead']);
+    assert.match(table.stdout, new RegExp(`heaters\\.preprocess\\s+${id}\\s+failed\\s+network`));
+
+    const redrive = await cli(['dead', '--redrive', '--json']);
+    assert.equal(redrive.exitCode, 0, redrive.stderr);
+    const outcome = (JSON.parse(redrive.stdout) as Array<{ videoId: string; redriven: boolean }>).find((o) => o.videoId === id);
+    assert.equal(outcome?.redriven, true);
+    assert.equal((await getVideo(db, id))?.state, 'queued');
+    const back = await boss.findJobs<{ videoId: string; sourcePath: string }>(QUEUES.preprocess, { data: { videoId: id }, queued: true });
+    assert.equal(back.length, 1);
+    assert.equal(back[0]!.data.sourcePath, '/nowhere/source.mp4');
+    assert.equal((await boss.findJobs(QUEUES.dead, { data: { videoId: id } })).length, 0, 'moved out of the dead-letter queue');
+    // Leave nothing for the daemon suite to pick up.
+    await boss.deleteJob(QUEUES.preprocess, back[0]!.id);
+    await requestCancel(db, id);
+  });
+});
+
+describe('doctor', () => {
+  test('healthy machine: one line per check, ok or a warning (an old yt-dlp), exit 0', async () => {
+    const r = await cli(['doctor', '--json']);
+    assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ name: string; status: string; detail: string }> };
+    assert.equal(doc.ok, true);
+    const names = ['ffmpeg', 'ffprobe', 'python', 'python cv2', 'python numpy', 'python yt_dlp', 'yt-dlp age', 'database', 'store', 'work dir space'];
+    assert.deepEqual(doc.checks.map((c) => c.name), names);
+    for (const c of doc.checks) assert.notEqual(c.status, 'fail', `${c.name}: ${c.detail}`);
+    assert.match(doc.checks.find((c) => c.name === 'database')!.detail, /^PostgreSQL .* migrations applied/);
+  });
+
+  test('missing ffmpeg and a missing Python module: said plainly with their fixes, exit 1', async () => {
+    // A stand-in interpreter: the real one, with a cv2 on its path that cannot be imported.
+    const fake = path.join(tmp, 'no-cv2');
+    await mkdir(path.join(fake, 'cv2'), { recursive: true });
+    await writeFile(path.join(fake, 'cv2', '__init__.py'), "raise ImportError(\"No module named 'cv2'\")\n");
+    const py = path.join(tmp, 'python-without-cv2');
+    await writeFile(py, `#!/bin/sh\nPYTHONPATH=${fake} exec /usr/bin/python3 "$@"\n`);
+    await chmod(py, 0o755);
+    const r = await cli(['doctor'], { FFMPEG_PATH: path.join(tmp, 'no-such-ffmpeg'), HEATERS_PYTHON: py });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /^FAIL\s+ffmpeg\s+ffmpeg not found at .*no-such-ffmpeg — fix: install ffmpeg .*FFMPEG_PATH/m);
+    assert.match(r.stdout, /^ok\s+ffprobe\s/m, 'a missing ffmpeg does not hide the ffprobe on PATH');
+    assert.match(r.stdout, /^FAIL\s+python cv2\s+cannot import cv2: ImportError: No module named 'cv2' — fix: install python3-opencv/m);
+    assert.match(r.stdout, /^ok\s+python numpy\s/m);
+    assert.match(r.stdout, /^ok\s+database\s/m);
+  });
+
+  test('yt-dlp age: a release date, warned about past 90 days', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    assert.equal(ytDlpAge('2026.11.20', now).status, 'ok');
+    const old = ytDlpAge('2023.03.04', now);
+    assert.equal(old.status, 'warn');
+    assert.match(old.detail, /1368 days old/);
+  });
+});
+
+describe('run: --json, and on a terminal', () => {
+  let ffmpeg: string;
+  before(async () => {
+    ffmpeg = (await resolveFfmpeg()).ffmpeg;
+  });
+
+  test('run --json prints one JSON object with video, clips and report', async () => {
+    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [2, 1] });
+    const r = await cli(['run', file, '--json']);
+    assert.equal(r.exitCode, 0, r.stderr.slice(-2000));
+    const doc = JSON.parse(r.stdout) as { video: { id: string; state: string }; clips: unknown[]; report: { runs: Array<{ stage: string }> } };
+    assert.match(doc.video.id, UUID);
+    assert.equal(doc.video.state, 'ready');
+    assert.equal(doc.clips.length, 2);
+    assert.deepEqual(doc.report.runs.map((x) => x.stage), ['download', 'preprocess', 'detect', 'finalize']);
+  });
+
+  test('run on a pseudo-terminal: progress bars per stage, no JSON log lines', async () => {
+    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [1, 2] });
+    // script(1) gives the command a terminal on stdin/stdout/stderr and copies what it draws to our pipe.
+    const line = [NODE, CLI, 'run', file].map((a) => `'${a}'`).join(' ');
+    // Default logging (no LOG_LEVEL): the terminal must decide it, pretty and quiet.
+    const { LOG_LEVEL: _level, ...ttyEnv } = env;
+    const r = await execa('script', ['-qfec', line, '/dev/null'], { env: ttyEnv, reject: false, timeout: 240_000 });
+    assert.equal(r.exitCode, 0, r.stdout.slice(-2000));
+    const out = r.stdout;
+    for (const stage of ['download', 'preprocess', 'detect', 'finalize']) {
+      assert.match(out, new RegExp(`${stage}\\s+█+\\s+100%`), `a full bar for ${stage}`);
+    }
+    assert.match(out, /ready in [\d.]+ s from send/);
+    assert.doesNotMatch(out, /\{"level":/, 'no JSON log lines on a terminal');
+  });
+});
+
+describe('cancel a running video (a daemon on the same database)', () => {
+  let daemon: TestDaemon;
+  let media: MediaServer;
+  let mediaDir: string;
+
+  before(async () => {
+    mediaDir = path.join(tmp, 'media');
+    const ffmpeg = (await resolveFfmpeg()).ffmpeg;
+    const file = await ensureSample(ffmpeg, mediaDir, { ...DEFAULT_SAMPLE, width: 640, height: 360, scenes: [3, 3] });
+    media = await startMediaServer(path.dirname(file));
+    daemon = await startTestDaemon({ DATABASE_URL: pgServer.url, HEATERS_HTTP_PORT: '0', HEATERS_IO_WORKERS_MAX: '1', HEATERS_IO_WORKERS_MIN: '1' });
+  });
+  after(async () => {
+    await daemon?.close();
+    await media?.stop();
+  });
+
+  test('cancel during a download: the worker process is killed, the run is recorded cancelled, no retry; retry finishes it', async () => {
+    const file = `sample-640x360-30-3_3-h264_aac.mp4`;
+    const { videoId } = await daemon.ingest(media.url(`/__/slow/${file}`));
+    // Downloading for real: the row shows download progress.
+    await until('download progress', async () => {
+      const v = await getVideo(db, videoId);
+      return v?.state === 'downloading' && typeof v.progress?.percent === 'number';
+    });
+    const workers = daemon.deps.ioPool.pids();
+    assert.equal(workers.length, 1);
+
+    const t0 = Date.now();
+    const r = await cli(['cancel', videoId]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const run = await until('the cancelled stage run', async () =>
+      (await listStageRuns(db, videoId)).find((x) => x.stage === 'download' && x.errorCode === 'cancelled'),
+    );
+    assert.equal(run.ok, false);
+    await until('the download worker to exit', async () => !isAlive(workers[0]!), 10_000);
+    const stoppedMs = Date.now() - t0;
+    assert.ok(stoppedMs < 10_000, `stopped in ${stoppedMs} ms`);
+    assert.equal((await getVideo(db, videoId))?.state, 'cancelled');
+    // The job completed: not waiting for a retry, not in the dead-letter queue.
+    const jobs = await boss.findJobs(QUEUES.download, { data: { videoId } });
+    assert.ok(jobs.every((j) => j.state === 'completed'), JSON.stringify(jobs.map((j) => j.state)));
+    const dead = JSON.parse((await cli(['dead', '--json'])).stdout) as Array<{ videoId: string }>;
+    assert.equal(dead.filter((d) => d.videoId === videoId).length, 0);
+    const listed = await cli(['list', '--state', 'cancelled']);
+    assert.match(listed.stdout, new RegExp(`^${videoId}\\s+cancelled`, 'm'));
+
+    // The same video, started again, runs to the end.
+    const again = await cli(['retry', videoId, '--wait', '--json']);
+    assert.equal(again.exitCode, 0, again.stderr.slice(-2000));
+    assert.equal((JSON.parse(again.stdout) as { video: { id: string; state: string } }).video.state, 'ready');
+  });
+});
