@@ -85,7 +85,7 @@ def run(args: dict, ctx: Any) -> dict:
         source = FfmpegFrames(ffmpeg, path, w, h, fast=bool(params["fast_decode"]),
                               stall_timeout_s=float(params["stall_timeout_s"]))
 
-    extractor = SignalExtractor()
+    extractor = SignalExtractor(int(params["hue_min_sv"]))
     last_progress = 0.0
     with source:
         for frame in source:
@@ -121,7 +121,8 @@ def run(args: dict, ctx: Any) -> dict:
         "detector": {"name": DETECTOR_NAME, "version": DETECTOR_VERSION, "params": params},
         "fps": fps,
         "frame_count": n,
-        "cuts": [{"frame": c["frame"], "time": c["time"], "score": c["score"], "kind": c["kind"]} for c in cuts],
+        "cuts": [{"frame": c["frame"], "time": c["time"], "score": c["score"], "kind": c["kind"],
+                  "confidence": c["confidence"]} for c in cuts],
         "clips": clips,
         "stats": {"decode_s": round(t1 - t0, 4), "analyse_s": round(t2 - t1, 4), "frames": n, "source": source_kind},
     }

@@ -1,72 +1,117 @@
-"""Detector parameters: defaults (tuned on the generated test set, see the README (Scene detection)) and overrides."""
+"""Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
+
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the DEVELOPMENT set only
+(test/helpers/scene-fixtures.ts), never on the held-out set; see the README (Scene detection).
+src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
+agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
 from ..errors import OpError
 
-DEFAULTS: dict[str, Any] = {
-    # Hard cuts: a frame-to-frame jump that stands out from its neighbourhood, in content or colours.
-    "window": 15,  # frames each side for the local reference (median)
-    "content_min": 12.0,  # content score (0-255 scale) a cut needs at least
-    "content_ratio": 3.0,  # ... and this many times the local median
-    "hist_min": 0.45,  # histogram distance (0-1) a colour-only cut needs at least
-    "hist_ratio": 4.0,  # ... and this many times the local median
-    "hist_content_min": 6.0,  # content score a colour-only cut needs at least
-    "concentration": 0.55,  # a cut's jump must be >= this share of the change over 5 frames around it
-    # Flashes: the picture returns to (almost) where it was within max_flash frames.
-    "max_flash": 5,
-    "flash_return": 0.35,  # returned if the before/after distance is <= this share of the spike
-    # Gradual transitions (fades, dissolves, wipes), one cut at the middle of each.
-    "gradual": True,
-    "gradual_lags": [16, 32, 64],
-    "gradual_min": 14.0,  # thumbnail content distance across the transition, 0-255
-    "gradual_ratio": 3.0,  # ... and this many times the change over the same span either side
-    "gradual_hist_ratio": 4.0,  # or: histogram distance this many times the change either side
-    "gradual_hist_min": 0.3,
-    "gradual_mix": 0.35,  # the middle frame must be a blend or a wipe of the two ends (0 = exactly)
-    "gradual_steady": 0.55,  # the change just outside must stay below this share of the change across
-    # the middle, at the same lag (a steady zoom or pan changes at the same rate everywhere: ~0.65-1)
-    # Keyframes: a candidate at a keyframe needs only this share of the ratio thresholds.
-    "keyframe_boost": 0.75,
-    # Minimum scene length in frames (cuts closer than this to a stronger one are dropped).
-    "min_scene_len": 8,
-    # Decoder shortcuts on the decode path (skip the H.264 deblocking filter).
-    "fast_decode": True,
-    # Watchdog: kill ffmpeg when it produces no frame for this long.
-    "stall_timeout_s": 60.0,
+
+class Param(NamedTuple):
+    default: Any
+    kind: str  # "int" | "float" | "bool" | "lags"
+    min: Optional[float]
+    max: Optional[float]
+    doc: str
+
+
+SPEC: dict[str, Param] = {
+    # --- signals ---
+    "hue_min_sv": Param(40, "int", 0, 255, "hue counts only where saturation and value are both at least this (0-255)"),
+    # --- hard cuts: a frame-to-frame jump that stands out from its neighbourhood, in content or colours ---
+    "window": Param(15, "int", 1, 300, "frames each side for the local reference (median)"),
+    "content_min": Param(12.0, "float", 0, None, "content score (HSV, 0-255) a cut needs at least"),
+    "content_ratio": Param(3.0, "float", 0, None, "... and this many times the local median"),
+    "hist_min": Param(0.45, "float", 0, 1, "histogram distance (0-1) a colour-only cut needs at least"),
+    "hist_ratio": Param(4.0, "float", 0, None, "... and this many times the local median"),
+    "hist_floor": Param(0.02, "float", 0, 1, "... plus this (a still shot has a median near 0)"),
+    "hist_content_min": Param(6.0, "float", 0, None, "content score a colour-only cut needs at least"),
+    "concentration": Param(0.55, "float", 0, 1, "a cut's jump must be at least this share of the change over the frames around it"),
+    "concentration_lag": Param(5, "int", 2, 6, "... over this many frames (i-3 .. i+2)"),
+    "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
+    "thumb_min": Param(14.0, "float", 0, 255, "or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture)"),
+    "thumb_ratio": Param(4.0, "float", 0, None, "... and this many times its local median is a cut too"),
+    # --- flashes: the picture comes back, or moves on only as the shot moves, within max_flash frames ---
+    "max_flash": Param(10, "int", 0, 30, "longest flash or strobe, in frames"),
+    "flash_return": Param(0.35, "float", 0, 1, "returned if the before/after distance is at most this share of the spike"),
+    "flash_motion": Param(1.3, "float", 0, None, "or, over moving pictures, at most this many times the shot's own change over the same span"),
+    "flash_luma": Param(20.0, "float", 0, 255, "... and then the flash frames are at least this much brighter (0-255) than both ends"),
+    # --- gradual transitions (fades, dissolves, wipes), one cut at the middle of each ---
+    "gradual": Param(True, "bool", None, None, "look for gradual transitions at all"),
+    "gradual_lags": Param([16, 32, 64, 128, 192], "lags", 4, 512, "frame distances at which thumbnails are compared (a transition of up to about the largest one)"),
+    "gradual_min": Param(14.0, "float", 0, None, "thumbnail distance across the transition (BGR, 0-255)"),
+    "gradual_ratio": Param(3.0, "float", 0, None, "... and this many times the change over side_lag frames just outside"),
+    "gradual_floor": Param(2.0, "float", 0, None, "... plus this (noise floor of a still shot)"),
+    "gradual_hist_min": Param(0.3, "float", 0, 1, "or: histogram distance across the transition at least this"),
+    "gradual_hist_ratio": Param(4.0, "float", 0, None, "... and this many times the histogram change just outside"),
+    "gradual_hist_floor": Param(0.03, "float", 0, 1, "... plus this"),
+    "gradual_hist_content": Param(0.6, "float", 0, None, "the histogram route still needs this share of gradual_min in thumbnail distance"),
+    "side_lag": Param(12, "int", 2, 64, "span of the change measured just outside the window (motion saturates within it)"),
+    "side_spread": Param(3, "int", 0, 16, "max over this many neighbouring side pairs each way (a shake may line up once)"),
+    "gradual_top": Param(0.95, "float", 0, 1, "the centre of a run is the middle of the frames within this share of its peak"),
+    "gradual_pick": Param(0.85, "float", 0, 1, "per transition, the smallest lag that sees this share of the largest change"),
+    "gradual_keep": Param(0.5, "float", 0, 1, "the refined ends must differ by at least this share of the detected change"),
+    "gradual_distinct": Param(2.0, "float", 0, None, "ends alike in colours must differ by this many times the ratio threshold"),
+    "gradual_mix": Param(0.35, "float", 0, None, "the middle frame must be a blend or a wipe of the two ends (0 = exactly)"),
+    "gradual_steady": Param(0.55, "float", 0, None, "the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1)"),
+    "through_colour": Param(0.5, "float", 0, 2, "a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this"),
+    "through_total": Param(1.3, "float", 1, None, "... and is this much farther from both ends together than the ends are apart"),
+    "through_away": Param(0.1, "float", 0, 1, "a frame is away from an end if further than this share of the ends' distance plus the end's drift"),
+    "uniform_std": Param(10.0, "float", 0, 255, "two consecutive gradual cuts with a frame this flat (thumbnail std) halfway are one fade through a colour"),
+    "merge_rate": Param(0.5, "float", 0, None, "... or with the picture changing all the way between them at this share of their average rate ..."),
+    "merge_mix": Param(0.25, "float", 0, None, "... and the frame halfway made of their outer ends this closely (cf. gradual_mix)"),
+    "wipe_pick": Param(0.6, "float", 0, 1, "a wipe: the middle is made of whole pixels of the ends, this much closer than to their average"),
+    "wipe_informative": Param(90, "int", 0, 765, "pixels whose ends differ by at least this (sum over BGR) time a wipe's edge"),
+    "step_width": Param(4, "int", 1, 16, "frames averaged on each side of a step in the frame-to-frame change"),
+    "step_jitter": Param(3.0, "float", 0, None, "a step counts when it is this many times the jitter just outside ..."),
+    "step_share": Param(0.33, "float", 0, 1, "... and at least this share of the blend's per-frame change"),
+    "near_hard": Param(2, "int", 0, 64, "a gradual candidate within half its lag plus this of a hard cut is that hard cut"),
+    # --- keyframes, minimum length, confidence ---
+    "keyframe_boost": Param(0.75, "float", 0, 1, "a candidate at a keyframe needs only this share of the ratio thresholds"),
+    "min_scene_len": Param(8, "int", 0, None, "cuts closer than this to a stronger one are dropped"),
+    "confidence_margin": Param(2.0, "float", 1, None, "a cut whose evidence is this many times its threshold has confidence 1"),
+    # --- decoding ---
+    "fast_decode": Param(True, "bool", None, None, "skip the H.264 deblocking filter on the decode path"),
+    "stall_timeout_s": Param(60.0, "float", 0.001, None, "kill ffmpeg when it produces no frame for this long"),
 }
 
-_NUMBER_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-_BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+DEFAULTS: dict[str, Any] = {k: (list(v.default) if isinstance(v.default, list) else v.default) for k, v in SPEC.items()}
 
 
 def resolve(overrides: Any) -> dict[str, Any]:
-    """Defaults with the per-ingest overrides applied; unknown keys or wrong types are bad_args."""
-    params = dict(DEFAULTS)
+    """Defaults with the per-ingest overrides applied; unknown keys, wrong types or ranges are bad_args."""
+    params = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
     if overrides is None:
         return params
     if not isinstance(overrides, dict):
         raise OpError("bad_args", "params must be an object")
     for key, value in overrides.items():
-        if key in _BOOL_KEYS:
+        spec = SPEC.get(key)
+        if spec is None:
+            raise OpError("bad_args", f"unknown parameter: {key}")
+        if spec.kind == "bool":
             if not isinstance(value, bool):
                 raise OpError("bad_args", f"params.{key} must be a boolean")
-        elif key in _NUMBER_KEYS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise OpError("bad_args", f"params.{key} must be a non-negative number")
-            if isinstance(DEFAULTS[key], int):
+        elif spec.kind == "lags":
+            if (not isinstance(value, list) or not value
+                    or not all(isinstance(v, int) and not isinstance(v, bool) and spec.min <= v <= spec.max for v in value)):
+                raise OpError("bad_args", f"params.{key} must be a non-empty list of integers {spec.min:g}..{spec.max:g}")
+            value = sorted(set(value))
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise OpError("bad_args", f"params.{key} must be a number")
+            if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
+                raise OpError("bad_args", f"params.{key} must be within {spec.min}..{spec.max}")
+            if spec.kind == "int":
                 if value != int(value):
                     raise OpError("bad_args", f"params.{key} must be an integer")
                 value = int(value)
-        elif key == "gradual_lags":
-            if (not isinstance(value, list) or not value
-                    or not all(isinstance(v, int) and not isinstance(v, bool) and 4 <= v <= 512 for v in value)):
-                raise OpError("bad_args", "params.gradual_lags must be a non-empty list of integers 4..512")
-            value = sorted(set(value))
-        else:
-            raise OpError("bad_args", f"unknown parameter: {key}")
+            else:
+                value = float(value)
         params[key] = value
-    if params["max_flash"] + 1 > 6:
-        raise OpError("bad_args", "params.max_flash must be at most 5")
     return params

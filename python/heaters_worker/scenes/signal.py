@@ -18,8 +18,7 @@ import collections
 import cv2
 import numpy as np
 
-LAGS = 6  # >= longest flash (5 frames) + 1
-HUE_MIN_SV = 40  # hue counts only where saturation and value are both at least this (of 255)
+LAGS = 6  # content lags kept per frame (the concentration test looks 5 frames wide; flashes use thumbnails)
 _HUE_WRAP = np.array([min(d, 180 - d) if d <= 180 else 0 for d in range(256)], dtype=np.uint8)
 
 
@@ -35,7 +34,9 @@ class Signals:
 
 
 class SignalExtractor:
-    def __init__(self) -> None:
+    def __init__(self, hue_min_sv: int = 40) -> None:
+        # hue counts only where saturation and value are both at least this (params.hue_min_sv)
+        self._hue_min_sv = int(hue_min_sv)
         self._recent: collections.deque[tuple[np.ndarray, np.ndarray]] = collections.deque(maxlen=LAGS)
         self._content: list[list[float]] = [[] for _ in range(LAGS + 1)]
         self._hist: list[np.ndarray] = []
@@ -43,7 +44,7 @@ class SignalExtractor:
 
     def push(self, bgr: np.ndarray) -> None:
         hue, sat, val = cv2.split(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV))
-        _, hue_ok = cv2.threshold(cv2.min(sat, val), HUE_MIN_SV - 1, 255, cv2.THRESH_BINARY)
+        _, hue_ok = cv2.threshold(cv2.min(sat, val), self._hue_min_sv - 1, 255, cv2.THRESH_BINARY)
         hue = cv2.bitwise_and(hue, hue_ok)
         sv = cv2.merge((sat, val))
         for k in range(1, LAGS + 1):

@@ -1,0 +1,64 @@
+"""Distances between frames' stored signals (thumbnails, histograms) and rolling statistics over them.
+
+Shared by the hard-cut, flash and gradual passes, so every pass measures "how different" the same way.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .signal import LAGS
+
+
+def thumb_dist(thumbs: np.ndarray, i: int, j: int) -> float:
+    """Mean absolute BGR difference of two thumbnails, 0-255."""
+    return float(np.abs(thumbs[i].astype(np.int16) - thumbs[j].astype(np.int16)).mean())
+
+
+def hist_dist(hist: np.ndarray, i: int, j: int) -> float:
+    """Total-variation distance of two colour histograms, 0-1."""
+    return float(0.5 * np.abs(hist[i] - hist[j]).sum())
+
+
+def lag_distance(thumbs: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
+    """mean |thumb[i] - thumb[i-k]| for i = k..n-1, in chunks to bound the temporary memory."""
+    n = thumbs.shape[0]
+    out = np.empty(max(0, n - k), dtype=np.float32)
+    for s in range(k, n, chunk):
+        e = min(n, s + chunk)
+        d = np.abs(thumbs[s:e].astype(np.int16) - thumbs[s - k:e - k].astype(np.int16))
+        out[s - k:e - k] = d.reshape(e - s, -1).mean(axis=1)
+    return out
+
+
+def hist_lags(hist: np.ndarray) -> np.ndarray:
+    """hd[k][i] = histogram distance between frames i and i-k (k = 1..LAGS), NaN where i < k."""
+    n = hist.shape[0]
+    hd = np.full((LAGS + 1, n), np.nan, dtype=np.float32)
+    for k in range(1, LAGS + 1):
+        if n > k:
+            hd[k, k:] = 0.5 * np.abs(hist[k:] - hist[:-k]).sum(axis=1)
+    return hd
+
+
+def rolling_median(x: np.ndarray, half: int) -> np.ndarray:
+    if x.size == 0:
+        return x.copy()
+    padded = np.pad(x, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return np.nanmedian(windows, axis=1)
+
+
+def rolling_max(x: np.ndarray, half: int) -> np.ndarray:
+    """Max over [i-half, i+half], ignoring NaN (NaN where the whole window is NaN)."""
+    if half <= 0 or x.size == 0:
+        return x.copy()
+    padded = np.pad(x, half, mode="constant", constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    with np.errstate(all="ignore"):
+        out = np.nanmax(np.where(np.isnan(windows), -np.inf, windows), axis=1)
+    return np.where(np.isinf(out), np.nan, out).astype(np.float32)
+
+
+def brightness(thumbs: np.ndarray) -> np.ndarray:
+    """Mean thumbnail value per frame, 0-255."""
+    return thumbs.reshape(thumbs.shape[0], -1).mean(axis=1).astype(np.float32)

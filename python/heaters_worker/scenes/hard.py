@@ -1,0 +1,71 @@
+"""Hard cuts: a one-frame jump that stands out from its neighbourhood, in content or in colours.
+
+All decisions are relative to the local neighbourhood (rolling median), so sustained motion or noise
+(a high but steady score) does not fire, while the same absolute score in a quiet stretch does. A cut
+must also be concentrated (inside a fade the change keeps going on the frames around) and change the
+picture, not just its detail (a keyframe's quality step at a web bitrate changes the content score of
+the full analysis frame, hardly its thumbnail), and it must not be the start or end of a flash. A
+third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from .distance import hist_lags, rolling_median
+from .flash import FlashChecker
+from .signal import Signals
+
+
+def _at(a: np.ndarray, i: int, default: float) -> float:
+    v = float(a[i]) if 0 <= i < a.shape[-1] else default
+    return default if math.isnan(v) else v
+
+
+def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
+              flashes: list[tuple[int, int]], debug: Optional[list] = None) -> list[dict]:
+    """Hard cuts; the flash excursions found on the way are appended to `flashes` as (a, b)."""
+    c, n = sig.content, sig.frames
+    hd = hist_lags(sig.hist)
+    c1 = np.nan_to_num(c[1])
+    h1 = np.nan_to_num(hd[1])
+    ref_c = rolling_median(c1, int(p["window"]))
+    ref_h = rolling_median(h1, int(p["window"]))
+    t1 = flash.t1
+    ref_t = rolling_median(t1, int(p["window"]))
+    wide_lag = int(p["concentration_lag"])
+    ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
+    cuts = []
+    for i in range(1, n):
+        boost = p["keyframe_boost"] if i in keyframes else 1.0
+        thr_c = max(p["content_min"], p["content_ratio"] * boost * ref_c[i])
+        thr_h = max(p["hist_min"], p["hist_ratio"] * boost * ref_h[i] + p["hist_floor"])
+        by_content = c1[i] >= thr_c
+        by_hist = h1[i] >= thr_h and c1[i] >= p["hist_content_min"]
+        thr_t = max(p["thumb_min"], p["thumb_ratio"] * boost * ref_t[i])
+        by_thumb = t1[i] >= thr_t
+        if not (by_content or by_hist or by_thumb):
+            continue
+        # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
+        # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
+        wide_c = max(c1[i], _at(c[wide_lag], i + ahead, c1[i]))
+        conc = c1[i] / max(wide_c, 1e-6)
+        exc = flash.excursion(i)
+        if debug is not None:
+            debug.append({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
+                          "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
+                          "byc": bool(by_content), "byh": bool(by_hist), "conc": round(conc, 2),
+                          "t1": round(float(t1[i]), 1), "reft": round(float(ref_t[i]), 1), "flash": exc, "kf": i in keyframes})
+        if exc:
+            flashes.append(exc)
+            continue
+        if conc < p["concentration"] or t1[i] < p["cut_thumb_min"]:
+            continue
+        margin = min(max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t),
+                     conc / max(p["concentration"], 1e-6), t1[i] / max(p["cut_thumb_min"], 1e-6))
+        strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
+        cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),
+                     "margin": float(margin)})
+    return cuts
