@@ -102,7 +102,11 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         # Both ends differ (in colours, or clearly more than the picture drifts anyway), the
         # middle is made of them, and the change is concentrated in the window (not a steady
         # zoom or pan, whose change over 64 frames can stand out against the 12-frame sides).
-        distinct = hab >= p["gradual_hist_min"] or cut["score"] >= p["gradual_distinct"] * p["gradual_ratio"] * (side_val + p["gradual_floor"])
+        # Ends alike in colours (two framings of one scene, or a slowly changing shot) need more: a
+        # large distance, or a change concentrated in the window (a steady drift is not).
+        distinct = (hab >= p["gradual_hist_min"]
+                    or cut["score"] >= p["gradual_distinct"] * p["gradual_ratio"] * (side_val + p["gradual_floor"])
+                    or (steady is not None and steady < p["distinct_steady"]))
         if (cut["score"] >= p["gradual_min"] and cut["score"] >= p["gradual_keep"] * lk_val and distinct
                 and mix <= p["gradual_mix"] and (steady is None or steady < p["gradual_steady"])):
             by_c = lk_val / max(p["gradual_ratio"] * (side_val + p["gradual_floor"]), 1e-6)
