@@ -28,6 +28,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="heaters_worker")
     parser.add_argument("--test-ops", action="store_true", help="enable ops that exist only for tests")
     opts = parser.parse_args()
+    from .lifeline import guard_parent
+    guard_parent()
     signal.signal(signal.SIGTERM, _on_sigterm)
     sys.stdin.reconfigure(encoding="utf-8")
 

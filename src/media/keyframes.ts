@@ -4,6 +4,7 @@
 // `-skip_frame nokey -show_entries frame=pts_time`, which also returns EVERY frame for VP9
 // because that decoder ignores skip_frame.
 import { execa } from 'execa';
+import { dieWithParent } from './child.ts';
 import { z } from 'zod';
 import { MediaError } from './errors.ts';
 import type { FfmpegBins } from './ffmpeg-path.ts';
@@ -13,14 +14,13 @@ const seconds = z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number);
 /** Sorted, de-duplicated presentation times (seconds, as stored in the file) of keyframes. */
 export async function keyframeTimes(file: string, bins: Pick<FfmpegBins, 'ffprobe'>): Promise<number[]> {
   const res = await execa(
-    bins.ffprobe,
-    [
+    ...dieWithParent(bins.ffprobe, [
       '-v', 'error', '-hide_banner',
       '-select_streams', 'v:0',
       '-show_entries', 'packet=pts_time,dts_time,flags',
       '-of', 'compact=p=0:nk=0',
       '--', file,
-    ],
+    ]),
     { reject: false, stdin: 'ignore', timeout: 300_000, maxBuffer: 512 * 1024 * 1024 },
   );
   if (res.exitCode !== 0 || res.failed) {

@@ -1,6 +1,7 @@
 // ffprobe → a small normalized description of a media file, with typed failures.
 import { stat } from 'node:fs/promises';
 import { execa } from 'execa';
+import { dieWithParent } from './child.ts';
 import { z } from 'zod';
 import { MediaError } from './errors.ts';
 import type { FfmpegBins } from './ffmpeg-path.ts';
@@ -86,8 +87,7 @@ export async function probe(file: string, bins: Pick<FfmpegBins, 'ffprobe'>): Pr
   if (sizeBytes === 0) throw new MediaError('empty_file', `file is empty (0 bytes): ${file}`);
 
   const res = await execa(
-    bins.ffprobe,
-    ['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', '--', file],
+    ...dieWithParent(bins.ffprobe, ['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', '--', file]),
     { reject: false, stdin: 'ignore', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
   );
   const stderr = String(res.stderr ?? '').trim();

@@ -6,6 +6,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { dieWithParent } from './child.ts';
 import { redactText, relayLine, type Logger } from '../log/index.ts';
 import { MediaError } from './errors.ts';
 import type { FfmpegBins } from './ffmpeg-path.ts';
@@ -59,7 +60,7 @@ export async function makeProxy(o: MakeProxyOptions): Promise<MakeProxyResult> {
     'ffmpeg start',
   );
 
-  const sub = execa(o.bins.ffmpeg, args, {
+  const sub = execa(...dieWithParent(o.bins.ffmpeg, args), {
     reject: false,
     buffer: false,
     stdin: 'ignore',
