@@ -1,6 +1,4 @@
 // The one place the environment is read. Everything else receives a Config.
-import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { POOL_DEFAULTS } from './pool/options.ts';
@@ -42,6 +40,9 @@ export const EnvSchema = z.object({
     .describe('Make an FFV1/FLAC master for every video (per ingest: `options.master`).'),
   HEATERS_PYTHON: z.string().min(1).default('/usr/bin/python3')
     .describe('Interpreter the workers run; it needs cv2, numpy and yt_dlp (`heaters doctor` checks). Missing: a clear start-up error.'),
+  // Tests only: workers load the test-only ops and yt-dlp extractor (python/heaters_worker/ops/testing/).
+  HEATERS_TEST_OPS: bool.default(false)
+    .describe('Tests only: workers also load the test-only ops and yt-dlp extractor (`python/heaters_worker/ops/testing/`).'),
   HEATERS_IO_WORKERS_MIN: int(0).default(1)
     .describe('Python workers kept warm for downloads (I/O bound).'),
   HEATERS_IO_WORKERS_MAX: int(1).default(4)
@@ -98,9 +99,9 @@ export const EnvSchema = z.object({
     .describe('Concurrent preprocess and finalize jobs per daemon.'),
   HEATERS_SHUTDOWN_GRACE_S: int(0).default(30)
     .describe('On SIGTERM, how long in-flight jobs may finish before they are handed back to the queue.'),
-  // This daemon's identity among hosts. Default: derived from the hostname and the work dir, so it is
-  // stable across restarts of the same daemon and differs between daemons on one machine.
-  HEATERS_HOST_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional()
+  // This daemon's identity among hosts. Default: `<hostname>-<random>`, made once and kept in the work
+  // dir (.heaters-host-id): stable across restarts of the same daemon, distinct per work disk.
+  HEATERS_HOST_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits and . _ - (at most 100)').optional()
     .describe('This daemon\'s identity among hosts. Unset: made once and kept in the work dir, so it is stable across restarts and distinct per work disk.'),
   HEATERS_HEARTBEAT_S: int(1).default(5)
     .describe('How often the daemon refreshes its liveness row.'),
@@ -147,7 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     workDir,
     host: {
-      id: e.HEATERS_HOST_ID ?? defaultHostId(workDir),
+      /** Explicit id; unset: kept in <work>/.heaters-host-id (hosts/identity.ts). */
+      id: e.HEATERS_HOST_ID,
       heartbeatMs: e.HEATERS_HEARTBEAT_S * 1000,
       staleMs: e.HEATERS_HOST_STALE_S * 1000,
     },
@@ -171,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     generateMaster: e.HEATERS_GENERATE_MASTER,
     python: {
       executable: e.HEATERS_PYTHON,
+      testOps: e.HEATERS_TEST_OPS,
       io: { min: e.HEATERS_IO_WORKERS_MIN, max: e.HEATERS_IO_WORKERS_MAX },
       cpu: { min: e.HEATERS_CPU_WORKERS_MIN, max: e.HEATERS_CPU_WORKERS_MAX },
       maxTasksPerWorker: e.HEATERS_WORKER_MAX_TASKS,
@@ -220,39 +223,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 export type Config = ReturnType<typeof loadConfig>;
 
-/** hostname + a short hash of the work dir: stable for one daemon, distinct for two on one machine. */
-function defaultHostId(workDir: string): string {
-  const name = os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60) || 'host';
-  return `${name}-${createHash('sha256').update(workDir).digest('hex').slice(0, 8)}`;
-}
-
-export type ExtractorArgs = Record<string, Record<string, string[]>>;
-
-/** yt-dlp's --extractor-args syntax, `ie:arg=v1,v2;arg2=v3`, several separated by whitespace. */
-export function parseExtractorArgs(text: string): ExtractorArgs | undefined {
-  const out: ExtractorArgs = {};
-  for (const part of text.split(/\s+/).filter(Boolean)) {
-    const m = /^([A-Za-z0-9_]+):(.+)$/.exec(part);
+/**
+ * yt-dlp's --extractor-args syntax, several extractors separated by spaces or new lines:
+ * `youtube:player_client=web,android;po_token=web.gvs+XXX youtubetab:skip=webpage`
+ * → { youtube: { player_client: ['web', 'android'], po_token: ['web.gvs+XXX'] }, youtubetab: { skip: ['webpage'] } }.
+ * undefined when the text does not parse.
+ */
+export function parseExtractorArgs(text: string | undefined): Record<string, Record<string, string[]>> | undefined {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const item of (text ?? '').split(/\s+/).filter(Boolean)) {
+    const m = /^([a-z0-9_]+):(.+)$/i.exec(item);
     if (!m) return undefined;
-    const ie = (out[m[1]!.toLowerCase()] ??= {});
-    for (const kv of m[2]!.split(';').filter(Boolean)) {
-      const eq = kv.indexOf('=');
+    const args = (out[m[1]!.toLowerCase()] ??= {});
+    for (const pair of m[2]!.split(';').filter(Boolean)) {
+      const eq = pair.indexOf('=');
       if (eq <= 0) return undefined;
-      ie[kv.slice(0, eq).trim().replace(/-/g, '_')] = kv.slice(eq + 1).split(',');
+      args[pair.slice(0, eq)] = pair.slice(eq + 1).split(',');
     }
   }
   return out;
 }
 
-export type SiteLimit = { concurrency: number; intervalMs?: number };
-
-/** `youtube.com=1/10 vimeo.com=3` → { 'youtube.com': { concurrency: 1, intervalMs: 10000 }, ... }. */
-export function parseSiteLimits(text: string): Record<string, SiteLimit> | undefined {
-  const out: Record<string, SiteLimit> = {};
-  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
-    const m = /^([a-z0-9.-]+)=(\d+)(?:\/(\d+(?:\.\d+)?))?$/i.exec(part);
+/**
+ * Per-site limits, `site=concurrency[/interval_s]` separated by spaces: `youtube.com=1/10 vimeo.com=3`
+ * → { 'youtube.com': { concurrency: 1, intervalMs: 10000 }, 'vimeo.com': { concurrency: 3 } }.
+ * undefined when the text does not parse.
+ */
+export function parseSiteLimits(text: string | undefined): Record<string, { concurrency: number; intervalMs?: number }> | undefined {
+  const out: Record<string, { concurrency: number; intervalMs?: number }> = {};
+  for (const item of (text ?? '').split(/\s+/).filter(Boolean)) {
+    const m = /^([a-z0-9.-]+)=(\d+)(?:\/(\d+(?:\.\d+)?))?$/i.exec(item);
     if (!m || Number(m[2]) < 1) return undefined;
-    out[m[1]!.toLowerCase()] = { concurrency: Number(m[2]), ...(m[3] ? { intervalMs: Number(m[3]) * 1000 } : {}) };
+    out[m[1]!.toLowerCase()] = { concurrency: Number(m[2]), ...(m[3] !== undefined ? { intervalMs: Number(m[3]) * 1000 } : {}) };
   }
   return out;
 }

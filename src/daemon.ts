@@ -1,23 +1,35 @@
 // Assembles the daemon: database (embedded by default), migrations, pg-boss queues, object store,
 // the two Python pools, and the stage workers. `stop()` is the graceful shutdown.
+import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Database } from './db/connect.ts';
 import { addSecrets } from './log/index.ts';
 import type { Logger } from './log/index.ts';
+import { checkBind, startHttp } from './http/index.ts';
+import type { HttpServer } from './http/index.ts';
 import { resolveFfmpeg } from './media/index.ts';
 import { registerExportWorkers } from './export/index.ts';
 import { Metrics } from './metrics/index.ts';
-import { registerWorkers } from './pipeline/index.ts';
+import { listHosts } from './db/index.ts';
+import { resolveHostId, startHost } from './hosts/index.ts';
+import { fallbackJob, registerWorkers } from './pipeline/index.ts';
 import { CancelListener } from './pipeline/cancel.ts';
 import type { Deps } from './pipeline/index.ts';
 import { PythonPool } from './pool/index.ts';
 import { createQueues, startBoss } from './queue/index.ts';
 import { createStore } from './storage/index.ts';
 
+/** package.json's version, recorded on the host row. */
+const HEATERS_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export interface Daemon {
   deps: Deps;
+  /** This daemon's host id (heaters.hosts). */
+  hostId: string;
   database: Database;
+  /** The HTTP listener (health, metrics, review), unless HEATERS_HTTP_PORT=0. */
+  http?: HttpServer;
   stop(): Promise<void>;
 }
 
@@ -38,6 +50,7 @@ export async function openClient(cfg: Config, logger: Logger) {
 
 export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> {
   addSecrets(cfg.secrets);
+  if (cfg.http.port !== 0) checkBind(cfg.http.host, cfg.http.token); // before anything starts
   const t0 = Date.now();
   const bins = await resolveFfmpeg({ ffmpegPath: cfg.ffmpegPath, ffprobePath: cfg.ffprobePath });
   const store = createStore(cfg.storage, { logger, development: cfg.development });
@@ -46,11 +59,14 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
   try {
     const boss = await startBoss({ url: database.url, logger });
     cleanup.unshift(() => boss.stop({ graceful: false, close: true }));
-    await createQueues(boss);
+    // Who we are among hosts: our own queues for the stages after the download.
+    const hostId = await resolveHostId({ explicit: cfg.host.id, workDir: cfg.workDir });
+    await createQueues(boss, {}, { hostId });
     const poolBase = {
       python: cfg.python.executable,
       maxTasks: cfg.python.maxTasksPerWorker,
       maxRssBytes: cfg.python.maxRssBytes,
+      testOps: cfg.python.testOps,
       logger,
     };
     const [ioPool, cpuPool] = await Promise.all([
@@ -58,27 +74,53 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       PythonPool.start({ ...poolBase, name: 'cpu', ...cfg.python.cpu }),
     ]);
     cleanup.unshift(() => ioPool.drain(), () => cpuPool.drain());
-    const metrics = new Metrics(cfg.host.id);
-    metrics.bind({ pools: () => [ioPool.stats(), cpuPool.stats()] });
+    const metrics = new Metrics(hostId);
+    metrics.bind({
+      pools: () => [ioPool.stats(), cpuPool.stats()],
+      hosts: async () => (await listHosts(database.pool)).map((h) => ({ hostId: h.id, ageSeconds: h.ageSeconds })),
+    });
     const cancels = await CancelListener.start(database.url, database.pool, logger);
     cleanup.unshift(() => cancels.stop());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };
+    // Liveness row and host-id lock; this host's interrupted videos are re-sent BEFORE the workers
+    // start, so no worker can pick up a dead attempt's job in the meantime.
+    const host = await startHost({
+      db: database.pool,
+      dbUrl: database.url,
+      boss,
+      logger,
+      hostId,
+      version: HEATERS_VERSION,
+      pools: { io: cfg.python.io, cpu: cfg.python.cpu, stageConcurrency: cfg.stageConcurrency },
+      heartbeatMs: cfg.host.heartbeatMs,
+      staleMs: cfg.host.staleMs,
+      fallbackJob: (stage, videoId) => fallbackJob(cfg.workDir, stage, videoId),
+    });
+    cleanup.unshift(() => host.stop());
     const workers = await registerWorkers(deps);
     const exportWorkers = await registerExportWorkers(deps, cfg.stageConcurrency);
-    logger.info({ ms: Date.now() - t0, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
+    host.startLiveness();
+    // One listener for health, readiness, metrics and review; refuses a non-loopback bind without a token.
+    const http = cfg.http.port === 0 ? undefined : await startHttp(deps, cfg.http);
+    if (http) cleanup.unshift(() => http.close());
+    logger.info({ ms: Date.now() - t0, host: hostId, resumed: host.resumed, store: store.kind, db: cfg.database.kind, ffmpeg: bins.source }, 'daemon ready');
 
     let stopping: Promise<void> | undefined;
     return {
       deps,
+      hostId,
       database,
+      http,
       stop: () =>
         (stopping ??= (async () => {
           logger.info({ graceMs: cfg.shutdownGraceMs }, 'shutting down: no new jobs, finishing in-flight ones');
+          await http?.close();
           // pg-boss stops fetching, waits for active jobs up to the grace period, then aborts their
           // signals: an aborted stage hands its job back to the queue (see pipeline/stage.ts).
           await boss.stop({ graceful: true, close: true, timeout: cfg.shutdownGraceMs });
           await Promise.all([workers.idle(), exportWorkers.idle()]);
           await cancels.stop();
+          await host.stop();
           await Promise.all([ioPool.drain(), cpuPool.drain()]);
           await database.close();
           logger.info('daemon stopped');

@@ -25,9 +25,22 @@ export {
   storableErrorMessage,
 } from './videos.ts';
 export type { ActiveVideoState, CreateVideoInput, Video, VideoProgress, VideoState } from './videos.ts';
-export { replaceClips, listClips } from './clips.ts';
-export type { Clip, ClipInput, Detector, ReviewState } from './clips.ts';
+export { replaceClips, listClips, mergeDetected, isKept, toClip, REVIEW_STATES } from './clips.ts';
+export type { Clip, ClipInput, ClipOrigin, ClipRow, Detector, ReviewState } from './clips.ts';
 export { upsertArtefact, listArtefacts } from './artefacts.ts';
 export type { Artefact, ArtefactInput, ArtefactKind } from './artefacts.ts';
-export { recordStageRun, listStageRuns } from './stage-runs.ts';
+export { recordStageRun, listStageRuns, startStageRun, finishStageRun, closeInterruptedRuns } from './stage-runs.ts';
 export type { StageRun, StageRunInput, StoreOps } from './stage-runs.ts';
+export { retryOnBlip, isDbBlip } from './retry.ts';
+export type { RetryOnBlipOptions } from './retry.ts';
+export {
+  registerHost,
+  heartbeatHost,
+  markHostStopped,
+  listHosts,
+  listDeadHostsWithWork,
+  listActiveVideosOn,
+  claimVideoPlacement,
+  placeVideo,
+} from './hosts.ts';
+export type { HostRow } from './hosts.ts';

@@ -34,6 +34,8 @@ export type Video = {
   createdAt: Date;
   updatedAt: Date;
   readyAt: Date | null;
+  /** The host holding (or last holding) the video's local artefacts. */
+  hostId: string | null;
 };
 
 type VideoRow = {
@@ -53,6 +55,7 @@ type VideoRow = {
   created_at: Date;
   updated_at: Date;
   ready_at: Date | null;
+  host_id: string | null;
 };
 
 function toVideo(r: VideoRow): Video {
@@ -73,6 +76,7 @@ function toVideo(r: VideoRow): Video {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     readyAt: r.ready_at,
+    hostId: r.host_id,
   };
 }
 

@@ -2,7 +2,7 @@
 // re-scan): on the encode path it reads the analysis frames the preprocess decode already wrote.
 import fs from 'node:fs/promises';
 import { replaceClips } from '../db/index.ts';
-import { QUEUES } from '../queue/names.ts';
+import { MIN_CLIP_FRAMES } from '../review/rules.ts';
 import { DetectScenesResult } from '../scenes/schema.ts';
 import { DetectJob } from './jobs.ts';
 import { probeOf } from './probe-of.ts';
@@ -41,16 +41,26 @@ export const detectStage = defineStage('detect', DetectJob, async (ctx) => {
     { signal, onProgress: (d) => report(d as Record<string, unknown>) },
   );
   const res = DetectScenesResult.parse(raw);
-  await replaceClips(deps.db, video.id, res.clips.map((c) => ({
+  // The confidence of the cut at a clip's start (when the detector scores its cuts) orders review.
+  const confidence = new Map(res.cuts.map((c) => [c.frame, (c as { confidence?: number }).confidence ?? null]));
+  // replaceClips keeps the clips a reviewer made or confirmed (see src/db/clips.ts, mergeDetected).
+  // It runs in the closing transaction: the clips, the finalize job and the completion land together.
+  const clips = res.clips.map((c) => ({
     idx: c.index,
     startFrame: c.start_frame,
     endFrame: c.end_frame,
     startS: c.start_time,
     endS: c.end_time,
     keyframeS: c.keyframe_time,
-  })), { ...res.detector, cuts: res.cuts, stats: res.stats, usedEncodeFrames: !!frames });
+    confidence: confidence.get(c.start_frame) ?? null,
+  }));
+  const detector = { ...res.detector, cuts: res.cuts, stats: res.stats, usedEncodeFrames: !!frames };
   ctx.metrics.details.clips = res.clips.length;
   ctx.metrics.details.usedEncodeFrames = !!frames;
-  if (frames) await fs.rm(frames.path, { force: true });
-  await deps.boss.send(QUEUES.finalize, { videoId: video.id, proxyPath, masterPath, prevFinishedAt: Date.now() });
+  const framesPath = frames?.path;
+  return {
+    commit: async (tx) => void (await replaceClips(tx, video.id, clips, detector, { minFrames: MIN_CLIP_FRAMES })),
+    next: { stage: 'finalize', data: { proxyPath, masterPath } },
+    after: async () => void (framesPath && (await fs.rm(framesPath, { force: true }))),
+  };
 });

@@ -50,6 +50,8 @@ export const finalizeStage = defineStage('finalize', FinalizeJob, async (ctx) =>
   if (missing) ({ proxyPath, masterPath } = await recoverProxy(ctx));
   if (!stored.has('proxy')) await store(ctx, 'proxy', proxyPath);
   if (wantMaster && !stored.has('master') && masterPath) await store(ctx, 'master', masterPath);
-  await markReady(deps.db, video.id);
-  await removeWorkspace(workspace(deps.cfg.workDir, video.id));
+  return {
+    commit: async (tx) => void (await markReady(tx, video.id)),
+    after: () => removeWorkspace(workspace(deps.cfg.workDir, video.id)),
+  };
 });

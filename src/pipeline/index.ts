@@ -1,41 +1,34 @@
 // Wires the stages to their pg-boss queues. The public entry `heaters.ingest` creates (or finds) the
 // video and starts the chain; every later handoff is a job carrying the video id and local paths.
+import path from 'node:path';
 import type { Job, JobWithMetadata } from 'pg-boss';
-import type pg from 'pg';
 import { z } from 'zod';
-import { createOrGetVideo, reopenForDetect, withTransaction } from '../db/index.ts';
+import { reopenForDetect, withTransaction } from '../db/index.ts';
 import { DetectParams } from '../scenes/schema.ts';
-import { IngestJob, ingestKeyOf } from '../queue/ingest-job.ts';
-import { QUEUES } from '../queue/names.ts';
+import { JOB_HEARTBEAT_REFRESH_S } from '../queue/boss.ts';
+import { QUEUES, hostQueue } from '../queue/names.ts';
 import type { Deps } from './deps.ts';
 import { detectStage } from './detect.ts';
 import { downloadStage } from './download.ts';
 import { finalizeStage } from './finalize.ts';
 import { preprocessStage } from './preprocess.ts';
+import { ingest } from './ingest.ts';
+import type { IngestResult } from './ingest.ts';
+import { inTx } from './tx.ts';
 import { workspace } from './workspace.ts';
+import { downloadWorkOptions } from '../sources/index.ts';
 
 export type { Deps } from './deps.ts';
+export type { IngestResult } from './ingest.ts';
 
-/** pg-boss sends through our transaction's client, so the job commits (or not) with our rows. */
-const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
-  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
-});
 
 /**
- * Create the video for an ingest command (once per idempotency key) and start the chain. The row and
- * the download job commit together, so a crash between them cannot leave a video without a job.
+ * Create the video(s) for an ingest command (once per idempotency key) and start their chains: a
+ * playlist, channel or page fans out into one video per entry; where the extractor has a real id,
+ * that id keys the video (pipeline/ingest.ts). Rows and download jobs commit together.
  */
-export async function submitIngest(deps: Deps, input: unknown): Promise<{ videoId: string; created: boolean }> {
-  const job = IngestJob.parse(input);
-  const { video, created } = await withTransaction(deps.db, async (client) => {
-    const res = await createOrGetVideo(client, { url: job.url, idempotencyKey: ingestKeyOf(job), options: job.options ?? {} });
-    if (res.created) {
-      await deps.boss.send(QUEUES.download, { videoId: res.video.id, prevFinishedAt: Date.now() }, { db: inTx(client) });
-    }
-    return res;
-  });
-  deps.logger.info({ videoId: video.id, created }, created ? 'ingest accepted' : 'ingest joined an existing video');
-  return { videoId: video.id, created };
+export async function submitIngest(deps: Deps, input: unknown): Promise<IngestResult> {
+  return ingest(deps, input);
 }
 
 /**
@@ -70,10 +63,11 @@ export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle
   const ids: string[] = [];
   // Handlers still running; shutdown waits for them before it closes the database under them.
   const running = new Set<Promise<unknown>>();
-  const work = async (queue: string, concurrency: number, handler: Handler) => {
+  const work = async (queue: string, concurrency: number, handler: Handler, extra: object = {}) => {
     for (let i = 0; i < concurrency; i++) {
       let id = '';
-      id = await boss.work(queue, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
+      const options = { includeMetadata: true, batchSize: 1, heartbeatRefreshSeconds: JOB_HEARTBEAT_REFRESH_S, ...extra } as const;
+      id = await boss.work(queue, options, async (jobs) => {
         const run = (async () => {
           // batchSize 1: one job, whose return value becomes the job's output.
           for (const job of jobs) return await handler(deps, job);
@@ -89,10 +83,19 @@ export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle
       ids.push(id);
     }
   };
-  await work(QUEUES.download, cfg.python.io.max, downloadStage);
-  await work(QUEUES.preprocess, cfg.stageConcurrency, preprocessStage);
-  await work(QUEUES.detect, cfg.python.cpu.max, detectStage);
-  await work(QUEUES.finalize, cfg.stageConcurrency, finalizeStage);
+  // Any host takes a download; the rest of a video's chain comes to this host's own queues (the
+  // download stage sends it there), so its local files are never needed elsewhere while it lives.
+  const hostId = deps.metrics.hostId;
+  // Per-site concurrency across all daemons: download jobs carry their site as pg-boss group.
+  await work(QUEUES.download, cfg.python.io.max, downloadStage, downloadWorkOptions(cfg));
+  await work(hostQueue('preprocess', hostId), cfg.stageConcurrency, preprocessStage);
+  await work(hostQueue('detect', hostId), cfg.python.cpu.max, detectStage);
+  await work(hostQueue('finalize', hostId), cfg.stageConcurrency, finalizeStage);
+  // The shared queues of those stages: redetect jobs (any host; the proxy comes from the store) and
+  // jobs sent before hosts had queues of their own.
+  await work(QUEUES.preprocess, 1, preprocessStage);
+  await work(QUEUES.detect, 1, detectStage);
+  await work(QUEUES.finalize, 1, finalizeStage);
   // The ingest job's output names the video, so any producer can find it. Invalid job data cannot
   // improve with retries: the job completes with the reasons as its output instead.
   await work(QUEUES.ingest, 2, async (d, job) => {
@@ -106,4 +109,22 @@ export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle
     }
   });
   return { ids, idle: async () => void (await Promise.allSettled([...running])) };
+}
+
+/**
+ * Job data for a chain stage when a host adopts a video whose open job is gone (hosts/adopt.ts):
+ * the workspace's usual paths. Missing files there make the stage recover (store, else download).
+ */
+export function fallbackJob(workDir: string, stage: 'download' | 'preprocess' | 'detect' | 'finalize', videoId: string): Record<string, unknown> {
+  const ws = workspace(workDir, videoId);
+  switch (stage) {
+    case 'download':
+      return {};
+    case 'preprocess':
+      return { sourcePath: path.join(ws.downloadDir, 'source') };
+    case 'detect':
+      return { proxyPath: ws.proxy };
+    case 'finalize':
+      return { proxyPath: ws.proxy, masterPath: ws.master };
+  }
 }

@@ -6,6 +6,11 @@ const base = {
   videoId: z.uuid(),
   // When the previous stage finished (epoch ms): the handoff gap is measured from here.
   prevFinishedAt: z.number().int().nonnegative().optional(),
+  // Set when a host re-sent this job for a video it resumed (after its own restart) or took over
+  // (from a dead host): recorded in the stage run's details.
+  redrive: z
+    .object({ reason: z.enum(['restart', 'takeover']), fromHost: z.string(), toHost: z.string() })
+    .optional(),
 };
 
 export const DownloadJob = z.object({ ...base });

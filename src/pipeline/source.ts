@@ -8,14 +8,30 @@ import type { Probe } from '../media/index.ts';
 import { analysisOutput } from '../scenes/analysis.ts';
 import { progressReporter } from './progress.ts';
 import type { StageContext } from './stage.ts';
+import { readVerifiedSource, writeVerifiedSource } from './verified.ts';
 import { workspace } from './workspace.ts';
+import { IngestOptions } from '../queue/ingest-job.ts';
+import { accessArgs, getVideoOrigin } from '../sources/index.ts';
+
+const extractorArgsOf = (options: Record<string, unknown>) => {
+  const parsed = IngestOptions.shape.extractorArgs.safeParse(options.extractorArgs);
+  return parsed.success ? parsed.data : undefined;
+};
 
 /** Run the download op on the I/O pool, probe the result and record the probe on the video. */
 export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promise<{ path: string; probe: Probe; title?: string | null }> {
   const { deps, video, signal, log } = ctx;
   const ws = workspace(deps.cfg.workDir, video.id);
+  // A previous attempt on this disk finished the download but not its commit: no second download.
+  const done = await readVerifiedSource(ws);
+  if (done) {
+    log.info({ path: done.path }, 'verified source already in place: download skipped');
+    ctx.metrics.details.skipped = 'verified_outputs';
+    return { path: done.path, probe: done.probe as Probe, title: done.title };
+  }
   await fs.mkdir(ws.downloadDir, { recursive: true });
   const report = progressReporter(deps, video.id, 'download', log);
+  const origin = await getVideoOrigin(deps.db, video.id);
   const res = await runDownload(
     deps.ioPool,
     {
@@ -26,6 +42,9 @@ export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promi
       ffmpeg: deps.bins.ffmpeg,
       allow_private: deps.cfg.download.allowPrivate,
       ...(deps.cfg.download.localRoots ? { local_roots: deps.cfg.download.localRoots } : {}),
+      // Cookies, proxy and extractor args (daemon settings + this ingest's); a page's n-th video.
+      ...accessArgs(deps.cfg, extractorArgsOf(video.options)),
+      ...(origin?.playlistItem ? { playlist_item: origin.playlistItem } : {}),
     },
     { signal, onProgress: (p) => report(p) },
   );
@@ -33,6 +52,7 @@ export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promi
   const probed = await probe(res.path, deps.bins);
   await setProbe(deps.db, video.id, probed, { title: res.title ?? undefined, durationS: probed.durationS });
   ctx.metrics.details.downloadedBytes = res.bytes;
+  await writeVerifiedSource(ws, { path: res.path, probe: probed, title: res.title ?? null });
   return { path: res.path, probe: probed, title: res.title ?? null };
 }
 

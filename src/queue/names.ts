@@ -11,3 +11,15 @@ export const QUEUES = {
 
 export type QueueKey = keyof typeof QUEUES;
 export type QueueName = (typeof QUEUES)[QueueKey];
+
+/**
+ * Stages after the download run on the host that holds the video's local files: each host works
+ * its own queue of each, `heaters.<stage>/<hostId>` (pg-boss names allow `/`). The shared queues of
+ * those stages stay for jobs any host may run (a redetect reads its proxy from the store).
+ */
+export const HOST_STAGES = ['preprocess', 'detect', 'finalize'] as const;
+export type HostStage = (typeof HOST_STAGES)[number];
+
+export function hostQueue(stage: HostStage, hostId: string): string {
+  return `${QUEUES[stage]}/${hostId}`;
+}
