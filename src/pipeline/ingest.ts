@@ -6,7 +6,7 @@ import { createOrGetVideo, withTransaction } from '../db/index.ts';
 import { redactText } from '../log/index.ts';
 import { IngestJob } from '../queue/ingest-job.ts';
 import { QUEUES } from '../queue/names.ts';
-import { downloadGroup, planIngest, recordSource, setVideoOrigin, startCooldown } from '../sources/index.ts';
+import { downloadGroup, getSiteState, planIngest, recordSource, setVideoOrigin, startCooldown } from '../sources/index.ts';
 import type { EntryLink } from '../sources/index.ts';
 import type { Deps } from './deps.ts';
 import { inTx } from './tx.ts';
@@ -37,6 +37,10 @@ export async function ingest(deps: Deps, input: unknown): Promise<IngestResult> 
       extractorArgs: options.extractorArgs,
     },
     {
+      isCooling: async (site) => {
+        const until = (await getSiteState(deps.db, site))?.cooldownUntil;
+        return !!until && until.getTime() > Date.now();
+      },
       // A 429 while resolving is the site's answer to every daemon: they all wait.
       onUnresolved: async (err, site) => {
         if (err.code === 'rate_limited' && site) await startCooldown(deps.db, site, deps.cfg.sites.cooldownMs, redactText(err.message));

@@ -5,7 +5,7 @@ export { siteOf } from './site.ts';
 export { canonicalKey, entryKey, sourceKey } from './identity.ts';
 export { accessArgs, entryLimit, planIngest } from './plan.ts';
 export type { IngestPlan, PlanInput, PlannedSource, PlannedVideo } from './plan.ts';
-export { downloadGroup, downloadGroupConcurrency, siteIntervalMs } from './limits.ts';
+export { downloadGroup, downloadWorkOptions, siteIntervalMs } from './limits.ts';
 export {
   claimSiteStart,
   getSiteState,

@@ -9,10 +9,21 @@ export function downloadGroup(cfg: Config, site: string | null | undefined): { g
   return { group: { id: site, ...(cfg.sites.overrides[site] ? { tier: site } : {}) } };
 }
 
-/** Work options of the download queue: the per-site concurrency (overrides as pg-boss tiers). */
-export function downloadGroupConcurrency(cfg: Config): { groupConcurrency: { default: number; tiers?: Record<string, number> } } {
+/**
+ * Work options of the download queue: the per-site concurrency (overrides as pg-boss tiers), and a
+ * short backstop poll. Delayed jobs (a retry's backoff, a download deferred to the end of its site's
+ * cooldown) raise no NOTIFY when they come due; with the default 30 s poll they would start up to
+ * 30 s late. An idle download worker's poll is one indexed query.
+ */
+export function downloadWorkOptions(cfg: Config): {
+  groupConcurrency: { default: number; tiers?: Record<string, number> };
+  notifyPollingIntervalSeconds: number;
+} {
   const tiers = Object.fromEntries(Object.entries(cfg.sites.overrides).map(([site, l]) => [site, l.concurrency]));
-  return { groupConcurrency: { default: cfg.sites.concurrency, ...(Object.keys(tiers).length ? { tiers } : {}) } };
+  return {
+    groupConcurrency: { default: cfg.sites.concurrency, ...(Object.keys(tiers).length ? { tiers } : {}) },
+    notifyPollingIntervalSeconds: 2,
+  };
 }
 
 /** Least time between two download starts on the site. */

@@ -78,7 +78,11 @@ export function entryLimit(playlist: PlanInput['playlist'], cap: number): number
 export async function planIngest(
   deps: { cfg: Config; ioPool: DownloadPool; logger: Logger },
   input: PlanInput,
-  opts: { onUnresolved?: (err: DownloadError, site: string | undefined) => Promise<void> } = {},
+  opts: {
+    onUnresolved?: (err: DownloadError, site: string | undefined) => Promise<void>;
+    /** True while the site is cooling down after a rate limit: then nobody asks it anything. */
+    isCooling?: (site: string) => Promise<boolean>;
+  } = {},
 ): Promise<IngestPlan> {
   const { cfg } = deps;
   const site = siteOf(input.url) ?? null;
@@ -88,6 +92,9 @@ export async function planIngest(
     return { videos: [{ url: input.url, key, canonicalId, site, playlistItem: null, title: r?.title ?? null }], ...(unresolved ? { unresolved } : {}) };
   };
   if (!needsResolve(input.url)) return single();
+  // During a cooldown the URL is not resolved (that is a request to the site too): it becomes one
+  // video keyed by URL, whose download waits for the cooldown's end.
+  if (site && (await opts.isCooling?.(site))) return single(undefined, 'rate_limited');
   let r: ResolveResult;
   try {
     r = await runResolve(deps.ioPool, {

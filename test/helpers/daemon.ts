@@ -12,11 +12,12 @@ import type { Video } from '../../src/db/index.ts';
 import { watchVideo } from '../../src/cli/watch.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { submitIngest } from '../../src/pipeline/index.ts';
+import type { IngestResult } from '../../src/pipeline/index.ts';
 import type { IngestOptions } from '../../src/queue/index.ts';
 
 export interface TestDaemon extends Daemon {
   dataDir: string;
-  ingest(url: string, options?: IngestOptions): Promise<{ videoId: string; created: boolean }>;
+  ingest(url: string, options?: IngestOptions): Promise<IngestResult>;
   waitSettled(videoId: string): Promise<Video>;
   storeOps(videoId: string): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -34,6 +35,7 @@ export async function startTestDaemon(
     HEATERS_IO_WORKERS_MIN: '1',
     HEATERS_CPU_WORKERS_MIN: '1',
     HEATERS_ALLOW_PRIVATE_URLS: 'true', // the test media servers listen on loopback
+    HEATERS_HTTP_PORT: '0', // no listener unless a test asks for one (tests run side by side)
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

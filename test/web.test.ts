@@ -1,0 +1,273 @@
+// The real web on loopback (issue 10): a test site that the worker's test-only yt-dlp extractor
+// (python/heaters_worker/ops/testing/test_site.py) understands, plus plain pages with <video>
+// elements for yt-dlp's own generic extractor. The same server is the daemon's HTTP proxy (it takes
+// absolute-form requests), so the proxy and cookies settings are exercised for real.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { listStageRuns } from '../src/db/index.ts';
+import { getSiteState } from '../src/sources/index.ts';
+import { startTestDaemon } from './helpers/daemon.ts';
+import type { TestDaemon } from './helpers/daemon.ts';
+import { ensureClip } from './helpers/pool.ts';
+import { ensureSampleMedia } from './helpers/sample-media.ts';
+import { startTestPostgres } from './helpers/postgres.ts';
+import type { TestPostgres } from './helpers/postgres.ts';
+
+const COOKIE_SECRET = 'CookieSecretValue9f3e1a';
+const PROXY_SECRET = 'ProxyPassw0rdSecret77';
+
+type ApiAnswer = { status?: number; body?: Record<string, unknown> };
+type Seen = { at: number; host: string; path: string; proxied: boolean; proxyAuth?: string; cookie?: string };
+
+/** The test site: static media, pages, and the test extractor's API, answering as `api` says. */
+async function startSite(files: Record<string, string>) {
+  const seen: Seen[] = [];
+  // id -> answers in turn (the last one repeats).
+  const api = new Map<string, ApiAnswer[]>();
+  const server = http.createServer((req, res) => {
+    const raw = req.url ?? '/';
+    const u = new URL(raw, `http://${req.headers.host ?? 'x'}`);
+    const s: Seen = { at: Date.now(), host: u.host, path: u.pathname + u.search, proxied: /^https?:\/\//.test(raw) };
+    if (typeof req.headers['proxy-authorization'] === 'string') s.proxyAuth = req.headers['proxy-authorization'];
+    if (typeof req.headers.cookie === 'string') s.cookie = req.headers.cookie;
+    seen.push(s);
+    const m = /^\/heaters-test\/api\/(video|playlist)\/([\w-]+)$/.exec(u.pathname);
+    if (m) {
+      const answers = api.get(`${m[1]}/${m[2]}`) ?? [{ status: 404 }];
+      const a = answers.length > 1 ? answers.shift()! : answers[0]!;
+      res.writeHead(a.status ?? 200, { 'Content-Type': 'application/json' }).end(JSON.stringify(a.body ?? {}));
+      return;
+    }
+    const file = files[u.pathname];
+    if (!file) return void res.writeHead(404).end('not found');
+    if (file.startsWith('<')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(file);
+    void stat(file).then((st) => {
+      res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': String(st.size) });
+      if (req.method === 'HEAD') return void res.end();
+      createReadStream(file).pipe(res);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: (p: string, host = '127.0.0.1') => `http://${host}:${port}${p}`,
+    seen,
+    api,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let pgh: TestPostgres;
+let site: Awaited<ReturnType<typeof startSite>>;
+let daemon: TestDaemon;
+let db: pg.Pool;
+let logs = '';
+let tmp: string;
+let env: Record<string, string>;
+
+before(async () => {
+  const [postgres, samples, clip] = await Promise.all([startTestPostgres(), ensureSampleMedia(), ensureClip({ seconds: 2 })]);
+  pgh = postgres;
+  site = await startSite({
+    '/a/talk.mp4': samples.mp4.path,
+    '/b/talk.mp4': clip, // another file of the same name under another path
+    '/c/clip.mp4': samples.mp4.path,
+    '/media/v.mp4': samples.mp4.path,
+    '/talks.html': `<!doctype html><html><head><title>Three talks</title></head><body>
+<video src="/a/talk.mp4" controls></video>
+<video controls><source src="/b/talk.mp4" type="video/mp4"></video>
+<video src="/c/clip.mp4"></video>
+</body></html>`,
+  });
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'heaters-web-'));
+  const cookies = path.join(tmp, 'cookies.txt');
+  await writeFile(cookies, `# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\t${COOKIE_SECRET}\n`);
+  env = {
+    DATABASE_URL: pgh.url,
+    HEATERS_TEST_OPS: 'true',
+    HEATERS_COOKIES_FILE: cookies,
+    HEATERS_PROXY: `http://heaters:${PROXY_SECRET}@127.0.0.1:${site.port}`,
+    HEATERS_PLAYLIST_MAX: '3',
+    HEATERS_RATE_LIMIT_COOLDOWN_S: '2',
+    HEATERS_SHUTDOWN_GRACE_S: '1',
+    LOG_LEVEL: 'debug',
+  };
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs += String(chunk);
+      cb();
+    },
+  });
+  daemon = await startTestDaemon(env, { logTo: sink });
+  db = new pg.Pool({ connectionString: pgh.url, max: 2 });
+});
+
+after(async () => {
+  await db?.end();
+  await daemon?.close();
+  await site?.stop();
+  await pgh?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+async function settleAll(ids: string[]) {
+  return Promise.all(ids.map((id) => daemon.waitSettled(id)));
+}
+
+const video = (id: string, body: Record<string, unknown>) => site.api.set(`video/${id}`, [{ body }]);
+
+describe('generic extractor pages', () => {
+  test('a page with three <video> elements gives three ready videos; sending it again adds none; two talk.mp4 stay two', async () => {
+    const first = await daemon.ingest(site.url('/talks.html'));
+    assert.equal(first.videoIds.length, 3);
+    assert.equal(new Set(first.videoIds).size, 3);
+    assert.equal(first.added, 3);
+    const settled = await settleAll(first.videoIds);
+    assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready', 'ready']);
+    const urls = settled.map((v) => new URL(v.sourceUrl).pathname);
+    assert.deepEqual(urls, ['/a/talk.mp4', '/b/talk.mp4', '/c/clip.mp4']);
+    // Different files of one name: different probes (the second is the 2 s clip without audio).
+    assert.notEqual(settled[0]!.durationS, settled[1]!.durationS);
+
+    const again = await daemon.ingest(site.url('/talks.html'));
+    assert.deepEqual(again.videoIds, first.videoIds);
+    assert.equal(again.added, 0);
+    assert.equal(again.created, false);
+    assert.equal(again.sourceId, first.sourceId);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM heaters.source_entries WHERE source_id = $1', [first.sourceId]);
+    assert.equal(rows[0].n, 3);
+  });
+});
+
+describe('test extractor: playlists, identity, typed failures', () => {
+  test('a playlist fans out up to the cap; sending it again adds only new entries; first takes one', async () => {
+    for (const id of ['p1', 'p2', 'p3', 'p4']) video(id, { media: '/media/v.mp4', title: `entry ${id}` });
+    site.api.set('playlist/pl', [{ body: { title: 'A list', entries: ['p1', 'p2'] } }]);
+    const one = await daemon.ingest(site.url('/heaters-test/playlist/pl'));
+    assert.equal(one.videoIds.length, 2);
+    assert.equal(one.added, 2);
+    site.api.set('playlist/pl', [{ body: { title: 'A list', entries: ['p1', 'p2', 'p3', 'p4'] } }]);
+    const two = await daemon.ingest(site.url('/heaters-test/playlist/pl'));
+    assert.equal(two.videoIds.length, 3, 'HEATERS_PLAYLIST_MAX=3 caps the fan-out');
+    assert.deepEqual(two.videoIds.slice(0, 2), one.videoIds);
+    assert.equal(two.added, 1);
+    assert.equal(two.sourceId, one.sourceId);
+    const first = await daemon.ingest(site.url('/heaters-test/playlist/pl'), { playlist: 'first' });
+    assert.deepEqual(first.videoIds, [one.videoIds[0]]);
+    const settled = await settleAll(two.videoIds);
+    assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready', 'ready']);
+  });
+
+  test('canonical identity: two URLs of one video are one video', async () => {
+    video('dedupe1', { media: '/media/v.mp4' });
+    const a = await daemon.ingest(site.url('/heaters-test/video/dedupe1'));
+    const b = await daemon.ingest(site.url('/heaters-test/watch?v=dedupe1'));
+    assert.equal(b.videoId, a.videoId);
+    assert.equal(b.created, false);
+    const { rows } = await db.query('SELECT canonical_id, site FROM heaters.videos WHERE id = $1', [a.videoId]);
+    assert.deepEqual(rows[0], { canonical_id: 'heaterstest:dedupe1', site: '127.0.0.1' });
+    assert.equal((await daemon.waitSettled(a.videoId)).state, 'ready');
+  });
+
+  test('each failure is typed and retried only where a retry can help', async () => {
+    const cases = ['bot_check', 'private', 'members_only', 'age_restricted', 'geo_blocked', 'removed', 'drm', 'upcoming'] as const;
+    for (const code of cases) video(`f-${code}`, { error: code });
+    video('f-live', { media: '/media/v.mp4', live_status: 'is_live' });
+    video('f-soon', { media: '/media/v.mp4', live_status: 'is_upcoming' });
+    const expect: Record<string, string> = { ...Object.fromEntries(cases.map((c) => [`f-${c}`, c])), 'f-live': 'live', 'f-soon': 'upcoming' };
+    const ids = await Promise.all(Object.keys(expect).map(async (id) => [id, (await daemon.ingest(site.url(`/heaters-test/video/${id}`))).videoId] as const));
+    for (const [id, videoId] of ids) {
+      const v = await daemon.waitSettled(videoId);
+      assert.equal(v.state, 'failed', id);
+      assert.equal(v.errorCode, expect[id], `${id}: ${v.errorMessage}`);
+      const runs = (await listStageRuns(db, videoId)).filter((r) => r.stage === 'download');
+      assert.equal(runs.length, 1, `${id} is not worth a retry`);
+    }
+    // The live stream was refused before any media byte: no request for its file after the API call.
+    const live = await daemon.waitSettled(ids.find(([id]) => id === 'f-live')![1]);
+    assert.match(live.errorMessage ?? '', /live stream/);
+  });
+
+  test('429 is rate_limited: the site cools down, the download retries and succeeds', async () => {
+    site.api.set('video/r429', [{ status: 429 }, { status: 429 }, { body: { media: '/media/v.mp4' } }]);
+    const { videoId } = await daemon.ingest(site.url('/heaters-test/video/r429', 'localhost'));
+    const v = await daemon.waitSettled(videoId);
+    assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+    const runs = (await listStageRuns(db, videoId)).filter((r) => r.stage === 'download');
+    assert.ok(runs.some((r) => r.errorCode === 'rate_limited'), 'a failed attempt was typed rate_limited');
+    assert.equal(runs.at(-1)!.ok, true);
+    const state = await getSiteState(db, 'localhost');
+    assert.ok(state && state.rateLimitedTotal >= 1);
+  });
+});
+
+describe('secrets', () => {
+  test('cookies file content and proxy credentials are in no log, stored error or job data; both were really used', async () => {
+    video('echo1', { echo_secrets: true });
+    const { videoId } = await daemon.ingest(site.url('/heaters-test/video/echo1'));
+    const v = await daemon.waitSettled(videoId);
+    assert.equal(v.state, 'failed');
+    assert.equal(v.errorCode, 'private'); // the extractor's text; it embedded the cookies and proxy in it
+    // They were used: the proxy saw its credentials, the site saw the cookie.
+    const api = site.seen.filter((s) => s.path === '/heaters-test/api/video/echo1');
+    assert.ok(api.length > 0 && api.every((s) => s.proxied));
+    assert.equal(api[0]!.proxyAuth, `Basic ${Buffer.from(`heaters:${PROXY_SECRET}`).toString('base64')}`);
+    assert.match(api[0]!.cookie ?? '', new RegExp(COOKIE_SECRET));
+    // And they are nowhere we keep text.
+    assert.ok(logs.length > 1000 && /yt-dlp|echo1/.test(logs), 'debug logs were captured');
+    const stored = await db.query(
+      `SELECT coalesce(string_agg(x, ' '), '') AS t FROM (
+         SELECT error_message AS x FROM heaters.videos
+         UNION ALL SELECT details::text FROM heaters.stage_runs
+         UNION ALL SELECT coalesce(cooldown_reason, '') FROM heaters.sites
+         UNION ALL SELECT data::text || coalesce(output::text, '') FROM pgboss.job) s`,
+    );
+    for (const secret of [COOKIE_SECRET, PROXY_SECRET]) {
+      assert.ok(!logs.includes(secret), `${secret} in the logs`);
+      assert.ok(!(v.errorMessage ?? '').includes(secret), `${secret} in the stored error`);
+      assert.ok(!String(stored.rows[0].t).includes(secret), `${secret} in the database`);
+    }
+    // The extractor printed the cookie it was given: the line is in the logs, the value is not.
+    assert.match(logs, /session=\[redacted\]/);
+  });
+});
+
+describe('per-site cooldown across daemons', () => {
+  test('a 429 seen by one daemon stops the other from touching the site until the cooldown ends', async () => {
+    await db.query(`DELETE FROM heaters.sites WHERE site = 'localhost'`);
+    site.api.set('video/z429', [{ status: 429 }, { body: { media: '/media/v.mp4' } }]);
+    video('after1', { media: '/media/v.mp4' });
+    // Daemon B: another daemon on the same database.
+    const b = await startTestDaemon({ ...env, LOG_LEVEL: 'silent' });
+    try {
+      // Daemon A meets the 429 while resolving; the cooldown (2 s) is in Postgres.
+      await daemon.ingest(site.url('/heaters-test/video/z429', 'localhost'));
+      const cooling = await getSiteState(db, 'localhost');
+      assert.ok(cooling?.cooldownUntil && cooling.cooldownUntil.getTime() > Date.now());
+      const { videoId } = await b.ingest(site.url('/heaters-test/video/after1', 'localhost'));
+      const v = await b.waitSettled(videoId);
+      assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+      const first = site.seen.find((s) => s.path === '/heaters-test/api/video/after1');
+      assert.ok(first, 'after1 was fetched in the end');
+      assert.ok(first.at >= cooling.cooldownUntil!.getTime() - 50, 'no request to the site before its cooldown ended');
+      const deferred = await db.query(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'heaters.download' AND data->>'videoId' = $1 AND (data->>'siteDeferrals')::int >= 1`,
+        [videoId],
+      );
+      assert.ok(deferred.rows[0].n >= 1, 'the download was deferred, not run');
+    } finally {
+      await b.close();
+    }
+  });
+});
