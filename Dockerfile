@@ -22,10 +22,13 @@ COPY python ./python
 COPY bin ./bin
 COPY schema ./schema
 
+# compose.yaml sets the database, the store and a non-loopback HTTP bind (with its token) on top of
+# these; test/compose.test.ts checks that the two agree (ports, env, volumes).
 ENV NODE_ENV=production \
     HEATERS_PYTHON=/usr/bin/python3 \
     HEATERS_DATA_DIR=/data \
     HEATERS_LOCAL_FILES=/data/inbox \
+    HEATERS_HTTP_PORT=8080 \
     FFMPEG_PATH=/usr/bin/ffmpeg \
     FFPROBE_PATH=/usr/bin/ffprobe
 
@@ -33,7 +36,13 @@ RUN mkdir -p /data/inbox && chown -R node:node /data
 VOLUME ["/data"]
 USER node
 
+# Health, readiness, metrics and the review API and page (loopback unless HEATERS_HTTP_HOST says
+# otherwise, which needs HEATERS_REVIEW_TOKEN). The health check sends the token when there is one.
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEATERS_HTTP_PORT || '8080') + '/healthz', { headers: process.env.HEATERS_REVIEW_TOKEN ? { authorization: 'Bearer ' + process.env.HEATERS_REVIEW_TOKEN } : {} }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
 # SIGTERM drains in-flight jobs and the Python pools (see README "Shutdown").
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "src/cli/main.ts"]
+ENTRYPOINT ["node", "bin/heaters.js"]
 CMD ["daemon"]
