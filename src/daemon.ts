@@ -16,6 +16,7 @@ import { resolveHostId, startHost } from './hosts/index.ts';
 import { fallbackJob, registerWorkers } from './pipeline/index.ts';
 import { CancelListener } from './pipeline/cancel.ts';
 import type { Deps } from './pipeline/index.ts';
+import { reportYtDlp } from './download/version.ts';
 import { PythonPool } from './pool/index.ts';
 import { createQueues, startBoss } from './queue/index.ts';
 import { createStore } from './storage/index.ts';
@@ -79,6 +80,8 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       pools: () => [ioPool.stats(), cpuPool.stats()],
       hosts: async () => (await listHosts(database.pool)).map((h) => ({ hostId: h.id, ageSeconds: h.ageSeconds })),
     });
+    // The yt-dlp in use: a metric, and a warning when it is too old to follow YouTube.
+    void reportYtDlp(ioPool, metrics.registry, logger);
     const cancels = await CancelListener.start(database.url, database.pool, logger);
     cleanup.unshift(() => cancels.stop());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };

@@ -7,4 +7,6 @@ TEST_ONLY = False
 
 
 def run(args: dict, ctx) -> dict:
-    return {"pong": True, "pid": os.getpid(), "t": time.time()}
+    import yt_dlp.version  # already imported at start-up: free
+
+    return {"pong": True, "pid": os.getpid(), "t": time.time(), "yt_dlp": yt_dlp.version.__version__}
