@@ -18,7 +18,7 @@ let env: Record<string, string>;
 
 before(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'heaters-cli-'));
-  env = { HEATERS_DATA_DIR: dataDir, HEATERS_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+  env = { HEATERS_DATA_DIR: dataDir, HEATERS_PG_PORT: String(await freePort()), HEATERS_HTTP_PORT: String(await freePort()), LOG_LEVEL: 'info' };
 });
 after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });

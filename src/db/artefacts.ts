@@ -1,7 +1,7 @@
 // Stored files of a video (one object per kind), written by finalize.
 import type { Db } from './client.ts';
 
-export type ArtefactKind = 'proxy' | 'master';
+export type ArtefactKind = 'proxy' | 'master' | 'thumbs';
 
 export type ArtefactInput = {
   videoId: string;
@@ -12,6 +12,8 @@ export type ArtefactInput = {
   sha256?: string | null;
   storageClass?: string | null;
   contentType?: string | null;
+  /** Kind-specific facts (thumbs: the sprite sheet's index). */
+  details?: Record<string, unknown> | null;
 };
 
 export type Artefact = {
@@ -23,6 +25,7 @@ export type Artefact = {
   sha256: string | null;
   storageClass: string | null;
   contentType: string | null;
+  details: Record<string, unknown> | null;
   createdAt: Date;
 };
 
@@ -35,6 +38,7 @@ type ArtefactRow = {
   sha256: string | null;
   storage_class: string | null;
   content_type: string | null;
+  details: Record<string, unknown> | null;
   created_at: Date;
 };
 
@@ -47,20 +51,21 @@ const toArtefact = (r: ArtefactRow): Artefact => ({
   sha256: r.sha256,
   storageClass: r.storage_class,
   contentType: r.content_type,
+  details: r.details ?? null,
   createdAt: r.created_at,
 });
 
 /** Insert or overwrite the (video, kind) artefact (finalize may run twice). */
 export async function upsertArtefact(db: Db, a: ArtefactInput): Promise<Artefact> {
   const { rows } = await db.query<ArtefactRow>(
-    `INSERT INTO heaters.artefacts (video_id, kind, store_uri, object_key, bytes, sha256, storage_class, content_type)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO heaters.artefacts (video_id, kind, store_uri, object_key, bytes, sha256, storage_class, content_type, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (video_id, kind) DO UPDATE SET
        store_uri = EXCLUDED.store_uri, object_key = EXCLUDED.object_key, bytes = EXCLUDED.bytes,
-       sha256 = EXCLUDED.sha256, storage_class = EXCLUDED.storage_class, content_type = EXCLUDED.content_type,
+       sha256 = EXCLUDED.sha256, storage_class = EXCLUDED.storage_class, content_type = EXCLUDED.content_type, details = EXCLUDED.details,
        created_at = now()
      RETURNING *`,
-    [a.videoId, a.kind, a.storeUri, a.objectKey, a.bytes, a.sha256 ?? null, a.storageClass ?? null, a.contentType ?? null],
+    [a.videoId, a.kind, a.storeUri, a.objectKey, a.bytes, a.sha256 ?? null, a.storageClass ?? null, a.contentType ?? null, a.details ? JSON.stringify(a.details) : null],
   );
   return toArtefact(rows[0] as ArtefactRow);
 }
