@@ -8,13 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_SAMPLE, ensureSample, sampleName } from '../src/cli/sample.ts';
 import type { SampleSpec } from '../src/cli/sample.ts';
 import { listArtefacts } from '../src/db/index.ts';
 import {
   cutClip, exportKeyOf, frameHashes, frameIndex, getExport, listExports, loadTimeline, renderTimeline, requestClipExport,
   requestVideoExport, restoreState, timecodeRate, framesToTimecode, timecodeToFrames, verifyCut, waitExports,
-  isExportError, rationalSeconds,
+  isExportError, rationalSeconds, exportRoutes,
 } from '../src/export/index.ts';
 import type { FrameIndex, Timeline } from '../src/export/index.ts';
 import { lumaFrames, psnr } from '../src/export/frames.ts';
@@ -436,13 +438,41 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
     assert.equal([...edl.stdout.matchAll(/^\d{3}  AX/gm)].length, 3);
     assert.match(edl.stdout, /FCM: NON-DROP FRAME/);
     assert.match(edl.stdout, /^001 .* 00:00:00:00 00:00:02:00 01:00:00:00 01:00:02:00$/m);
-    const otio = await cli(['export', 'timeline', videoId, '--format', 'otio']);
-    assert.equal(otio.exitCode, 0, otio.stderr);
-    assert.equal(JSON.parse(otio.stdout).tracks.children[0].children.length, 1, 'approved by default');
+    const missing = await cli(['export', 'clip', '00000000-0000-4000-8000-000000000000', '--mode', 'copy']);
+    assert.equal(missing.exitCode, 2, 'an unknown clip is bad input');
+    assert.match(missing.stderr, /clip_not_found/);
+  });
 
-    assert.equal((await cli(['export', 'timeline', videoId, '--format', 'aaf'])).exitCode, 2);
-    assert.equal((await cli(['export', 'clip', firstClip!, '--mode', 'lossy'])).exitCode, 2);
-    assert.equal((await cli(['export', 'clip', '00000000-0000-4000-8000-000000000000', '--mode', 'copy'])).exitCode, 2);
+  test('HTTP API: export a clip, read it back, edit lists by format; bad requests are typed', async () => {
+    const app = Fastify().withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(async (scope) => exportRoutes(scope, { db: d.deps.db, boss: d.deps.boss }));
+    await app.ready();
+    try {
+      const [, second] = await clipIds();
+      const post = await app.inject({ method: 'POST', url: `/api/clips/${second}/export`, payload: { mode: 'exact' } });
+      assert.equal(post.statusCode, 202, post.body);
+      const id = post.json().export.id as string;
+      await waitExports(d.deps.db, [id], { timeoutMs: 60_000, intervalMs: 50 });
+      const got = await app.inject({ method: 'GET', url: `/api/exports/${id}` });
+      assert.equal(got.json().export.state, 'done');
+      assert.equal(got.json().export.frames, 40);
+      const otio = await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=otio` });
+      assert.equal(otio.statusCode, 200);
+      assert.match(String(otio.headers['content-type']), /json/);
+      assert.equal(JSON.parse(otio.body).tracks.children[0].children.length, 1, 'approved clips by default');
+      const fcp = await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=fcpxml&state=all` });
+      assert.equal(parseXml(fcp.body).name, 'fcpxml');
+      assert.equal((await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=aaf` })).statusCode, 400);
+      assert.equal((await app.inject({ method: 'POST', url: `/api/clips/${second}/export`, payload: { mode: 'lossy' } })).statusCode, 400);
+      const none = await app.inject({ method: 'POST', url: '/api/clips/00000000-0000-4000-8000-000000000000/export', payload: { mode: 'copy' } });
+      assert.equal(none.statusCode, 404);
+      assert.equal(none.json().error, 'clip_not_found');
+      assert.equal((await app.inject({ method: 'GET', url: `/api/videos/${videoId}/exports` })).json().exports.length, 6);
+    } finally {
+      await app.close();
+    }
   });
 });
 

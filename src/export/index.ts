@@ -13,3 +13,4 @@ export { hydrateMaster, needsRestore, restoreState, ARCHIVE_CLASSES } from './ma
 export { loadTimeline, renderTimeline, TIMELINE_FORMATS, TIMELINE_CONTENT_TYPES, type TimelineFormat } from './timeline.ts';
 export { framesToTimecode, timecodeToFrames, timecodeRate, rationalSeconds, type TimecodeRate } from './timecode.ts';
 export type { Timeline, TimelineClip } from './model.ts';
+export { exportRoutes, ExportOut } from './http.ts';
