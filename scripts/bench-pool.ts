@@ -31,7 +31,8 @@
 //   this process's cutime+cstime over the cell (every spawned worker reaped, teardown included).
 //   Resolution: 10 ms clock ticks per process and reading, divided by n.
 // - this Node process's own CPU per task (process.cpuUsage): spawning, the protocol, the HTTP server.
-// Writes <out>/bench-pool.json and <out>/bench-pool.svg (latency distributions, pooled vs spawn).
+// Writes <out>/bench-pool.json, <out>/bench-pool.md (the tables) and <out>/bench-pool.svg (latency
+// distributions, pooled vs spawn).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -392,53 +393,52 @@ const report = {
 await mkdir(args.out, { recursive: true });
 const jsonPath = path.join(args.out, 'bench-pool.json');
 const svgPath = path.join(args.out, 'bench-pool.svg');
+const mdPath = path.join(args.out, 'bench-pool.md');
+const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const ms = (x: number) => f(x, x < 1 ? 3 : x < 100 ? 2 : 0);
+const times = (r: number) => (Number.isFinite(r) ? `${r >= 100 ? r.toFixed(0) : r.toFixed(1)}×` : 'n/a');
+const table = (rows: string[][]) => {
+  const [head, ...body] = rows;
+  return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+};
+const md = [
+  `\`${report.command}\` — ${report.date}`,
+  '',
+  table([
+    ['workload', 'mode', 'workers', 'C', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'tasks/s', 'CPU ms/task', 'node ms/task', 'starts'],
+    ...cells.map((c) => [
+      c.workload,
+      c.mode,
+      c.pool === null ? 'fresh' : String(c.pool),
+      String(c.concurrency),
+      String(c.n),
+      ms(c.p50Ms),
+      ms(c.p95Ms),
+      ms(c.p99Ms),
+      f(c.tasksPerSec, 1),
+      f(c.cpuMsPerTask, 2),
+      f(c.parentCpuMsPerTask, 2),
+      String(c.workerStarts),
+    ]),
+  ]),
+  '',
+  'spawn / pooled (production settings; throughput: pooled tasks/s over spawn tasks/s):',
+  '',
+  table([
+    ['workload', 'workers', 'C', 'p50', 'p99', 'throughput', 'CPU/task'],
+    ...ratios.map((r) => [r.workload, String(r.pool), String(r.concurrency), times(r.p50), times(r.p99), times(r.throughput), times(r.cpu)]),
+  ]),
+  '',
+  `${report.machine.cpus} CPUs (${report.machine.cpuModel}), load average (1, 5, 15 min) at start ` +
+    `${report.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}, at end ${report.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')}; ` +
+    `node ${process.version}, python ${versions?.python}, cv2 ${versions?.cv2}, yt_dlp ${versions?.yt_dlp}.`,
+  `production: maxTasks ${cfg.python.maxTasksPerWorker}, RSS ceiling ${cfg.python.maxRssBytes / 1024 / 1024} MiB; recycling costs ` +
+    `${report.recycleCpuMsPerTask === null ? 'n/a' : f(report.recycleCpuMsPerTask, 2)} ms CPU per task (spawn ping's CPU per task, i.e. one ` +
+    `worker start and exit, over ${cfg.python.maxTasksPerWorker} tasks). Total ${f(report.totalSeconds, 1)} s.`,
+].join('\n');
 await writeFile(jsonPath, JSON.stringify(report, null, 1) + '\n');
 await writeFile(svgPath, renderSvg(cells, { concurrency: args.concurrency, workloads: args.workloads, title: `${report.command} — ${report.date}` }));
+await writeFile(mdPath, md + '\n');
 
-if (args.json) {
-  console.log(JSON.stringify(report, null, 2));
-} else {
-  const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const ms = (x: number) => f(x, x < 1 ? 3 : x < 100 ? 2 : 0);
-  const x = (r: number) => (Number.isFinite(r) ? `${r >= 100 ? r.toFixed(0) : r.toFixed(1)}×` : 'n/a');
-  const table = (rows: string[][]) => {
-    const [head, ...body] = rows;
-    return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-  };
-  console.log(
-    table([
-      ['workload', 'mode', 'workers', 'C', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'tasks/s', 'CPU ms/task', 'node ms/task', 'starts'],
-      ...cells.map((c) => [
-        c.workload,
-        c.mode,
-        c.pool === null ? 'fresh' : String(c.pool),
-        String(c.concurrency),
-        String(c.n),
-        ms(c.p50Ms),
-        ms(c.p95Ms),
-        ms(c.p99Ms),
-        f(c.tasksPerSec, 1),
-        f(c.cpuMsPerTask, 2),
-        f(c.parentCpuMsPerTask, 2),
-        String(c.workerStarts),
-      ]),
-    ]),
-  );
-  console.log('\nspawn / pooled (production settings):\n');
-  console.log(
-    table([
-      ['workload', 'workers', 'C', 'p50', 'p99', 'throughput', 'CPU/task'],
-      ...ratios.map((r) => [r.workload, String(r.pool), String(r.concurrency), x(r.p50), x(r.p99), x(r.throughput), x(r.cpu)]),
-    ]),
-  );
-  console.log(
-    `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), load average (1, 5, 15 min) at start ${report.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}, ` +
-      `at end ${report.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')}; ` +
-      `node ${process.version}, python ${versions?.python}, cv2 ${versions?.cv2}, yt_dlp ${versions?.yt_dlp}`,
-  );
-  console.log(
-    `production: maxTasks ${cfg.python.maxTasksPerWorker}, RSS ceiling ${cfg.python.maxRssBytes / 1024 / 1024} MiB; ` +
-      `recycling costs ${report.recycleCpuMsPerTask === null ? 'n/a' : f(report.recycleCpuMsPerTask, 2)} ms CPU per task (a worker start over ${cfg.python.maxTasksPerWorker} tasks)`,
-  );
-  console.log(`wrote ${path.relative(REPO_ROOT, jsonPath)} and ${path.relative(REPO_ROOT, svgPath)}; total ${f(report.totalSeconds, 1)} s`);
-}
+if (args.json) console.log(JSON.stringify(report, null, 2));
+else console.log(`${md}\nwrote ${[jsonPath, svgPath, mdPath].map((p) => path.relative(process.cwd(), p)).join(', ')}`);
