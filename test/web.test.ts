@@ -271,3 +271,50 @@ describe('per-site cooldown across daemons', () => {
     }
   });
 });
+
+describe('yt-dlp version', () => {
+  test('the version in use is a metric, and an old one is warned about', async () => {
+    const { Registry } = await import('prom-client');
+    const { reportYtDlp, ytDlpInfo } = await import('../src/download/version.ts');
+    const { createLogger } = await import('../src/log/index.ts');
+    assert.deepEqual(ytDlpInfo('2026.08.19', new Date('2026-09-01T00:00:00Z')).old, false);
+    assert.equal(ytDlpInfo('2023.03.04', new Date('2026-12-01T00:00:00Z')).ageDays, 1368);
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        out += String(chunk);
+        cb();
+      },
+    });
+    const registry = new Registry();
+    const info = await reportYtDlp(daemon.deps.ioPool, registry, createLogger({ level: 'info', destination: sink }));
+    assert.ok(info, 'a worker answered with its yt-dlp version');
+    assert.match(await registry.metrics(), new RegExp(`heaters_ytdlp_age_days\\{version="${info.version.replace(/\./g, '\\.')}"\\} -?\\d+`));
+    if (info.old) assert.match(out, /yt-dlp .* days old/);
+    // The daemon published it on its own registry at start.
+    assert.match(await daemon.deps.metrics.render(), /heaters_ytdlp_age_days\{version=/);
+  });
+});
+
+describe('configuration secrets', () => {
+  test('the proxy password and token-like extractor arguments are secrets the logger never prints', async () => {
+    const { loadConfig } = await import('../src/config.ts');
+    const { createLogger } = await import('../src/log/index.ts');
+    const cfg = loadConfig({
+      HEATERS_PROXY: `http://u:${PROXY_SECRET}@proxy.example:3128`,
+      HEATERS_EXTRACTOR_ARGS: 'youtube:player_client=web;po_token=web.gvs+PoTokenSecret123',
+    });
+    assert.ok(cfg.secrets.includes(PROXY_SECRET));
+    assert.ok(cfg.secrets.includes('web.gvs+PoTokenSecret123'));
+    assert.ok(!cfg.secrets.includes('web'), 'player_client is no secret');
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        out += String(chunk);
+        cb();
+      },
+    });
+    createLogger({ level: 'info', destination: sink, secrets: cfg.secrets }).info({ proxy: cfg.access.proxy, args: cfg.access.extractorArgs }, 'settings');
+    assert.ok(out.includes('settings') && !out.includes(PROXY_SECRET) && !out.includes('PoTokenSecret123'), out);
+  });
+});
