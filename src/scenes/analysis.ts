@@ -19,12 +19,16 @@ export function analysisSize(width: number, height: number): { width: number; he
 /**
  * ffmpeg OUTPUT arguments (destination included) to append to the preprocess encode, plus the
  * frame size to pass to detect_scenes as frame_width/frame_height along with frames_path.
+ * ffmpeg rotates the decoded picture upright (display matrix) before the output's filters, so the
+ * analysis frames are sized from the displayed picture: a 90/270 rotation swaps width and height
+ * (the decode path sees the upright proxy; both paths then get the same frames).
  */
 export function analysisOutput(
-  probe: { width: number; height: number },
+  probe: { width: number; height: number; rotation?: number },
   framesPath: string,
 ): { args: string[]; width: number; height: number } {
-  const { width, height } = analysisSize(probe.width, probe.height);
+  const swap = probe.rotation === 90 || probe.rotation === 270;
+  const { width, height } = analysisSize(swap ? probe.height : probe.width, swap ? probe.width : probe.height);
   return {
     args: [
       '-map', '0:v:0', '-an', '-sn', '-dn',

@@ -1,34 +1,175 @@
 // zod mirror of the Python op detect_scenes (python/heaters_worker/ops/detect_scenes.py).
 import { z } from 'zod';
 
-/** Per-ingest overrides of the detector's defaults (see the README (Scene detection)); unknown keys are rejected by Python. */
-export const DetectParams = z
-  .object({
-    window: z.number().int().positive(),
-    content_min: z.number().nonnegative(),
-    content_ratio: z.number().nonnegative(),
-    hist_min: z.number().nonnegative(),
-    hist_ratio: z.number().nonnegative(),
-    hist_content_min: z.number().nonnegative(),
-    concentration: z.number().nonnegative(),
-    max_flash: z.number().int().min(0).max(5),
-    flash_return: z.number().nonnegative(),
+/**
+ * Per-ingest overrides of the detector's parameters: a mirror of the one typed table in
+ * python/heaters_worker/scenes/params.py (same keys, types and ranges; test/scenes.test.ts checks
+ * that they agree). Every threshold the detector uses is here; see the README (Scene detection).
+ */
+const DetectParamsShape = z.object({
+    /** hue counts only where saturation and value are both at least this (0-255) */
+    hue_min_sv: z.number().int().min(0).max(255),
+    /** frames each side for the local reference (median) */
+    window: z.number().int().min(1).max(300),
+    /** content score (HSV, 0-255) a cut needs at least */
+    content_min: z.number().min(0),
+    /** ... and this many times the local median */
+    content_ratio: z.number().min(0),
+    /** histogram distance (0-1) a colour-only cut needs at least */
+    hist_min: z.number().min(0).max(1),
+    /** ... and this many times the local median */
+    hist_ratio: z.number().min(0),
+    /** ... plus this (a still shot has a median near 0) */
+    hist_floor: z.number().min(0).max(1),
+    /** content score a colour-only cut needs at least */
+    hist_content_min: z.number().min(0),
+    /** a cut's jump must be at least this share of the change over the frames around it */
+    concentration: z.number().min(0).max(1),
+    /** ... over this many frames (i-3 .. i+2) */
+    concentration_lag: z.number().int().min(2).max(6),
+    /** the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture) */
+    cut_thumb_min: z.number().min(0).max(255),
+    /** or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture) */
+    thumb_min: z.number().min(0).max(255),
+    /** ... and this many times its local median is a cut too */
+    thumb_ratio: z.number().min(0),
+    /** longest flash or strobe, in frames */
+    max_flash: z.number().int().min(0).max(30),
+    /** returned if the before/after distance is at most this share of the spike */
+    flash_return: z.number().min(0).max(1),
+    /** or, over moving pictures, at most this many times the shot's own change over the same span */
+    flash_motion: z.number().min(0),
+    /** ... and then the flash frames are at least this much brighter (0-255) than both ends */
+    flash_luma: z.number().min(0).max(255),
+    /** look for gradual transitions at all */
     gradual: z.boolean(),
+    /** frame distances at which thumbnails are compared (a transition of up to about the largest one) */
     gradual_lags: z.array(z.number().int().min(4).max(512)).min(1),
-    gradual_min: z.number().nonnegative(),
-    gradual_ratio: z.number().nonnegative(),
-    gradual_hist_ratio: z.number().nonnegative(),
-    gradual_hist_min: z.number().nonnegative(),
-    gradual_mix: z.number().nonnegative(),
-    gradual_steady: z.number().nonnegative(),
-    keyframe_boost: z.number().nonnegative(),
-    min_scene_len: z.number().int().nonnegative(),
+    /** thumbnail distance across the transition (BGR, 0-255) */
+    gradual_min: z.number().min(0),
+    /** ... and this many times the change over side_lag frames just outside */
+    gradual_ratio: z.number().min(0),
+    /** ... plus this (noise floor of a still shot) */
+    gradual_floor: z.number().min(0),
+    /** or: histogram distance across the transition at least this */
+    gradual_hist_min: z.number().min(0).max(1),
+    /** ... and this many times the histogram change just outside */
+    gradual_hist_ratio: z.number().min(0),
+    /** ... plus this */
+    gradual_hist_floor: z.number().min(0).max(1),
+    /** the histogram route still needs this share of gradual_min in thumbnail distance */
+    gradual_hist_content: z.number().min(0),
+    /** span of the change measured just outside the window (motion saturates within it) */
+    side_lag: z.number().int().min(2).max(64),
+    /** max over this many neighbouring side pairs each way (a shake may line up once) */
+    side_spread: z.number().int().min(0).max(16),
+    /** the centre of a run is the middle of the frames within this share of its peak */
+    gradual_top: z.number().min(0).max(1),
+    /** per transition, the smallest lag that sees this share of the largest change */
+    gradual_pick: z.number().min(0).max(1),
+    /** the refined ends must differ by at least this share of the detected change */
+    gradual_keep: z.number().min(0).max(1),
+    /** ends alike in colours must differ by this many times the ratio threshold ... */
+    gradual_distinct: z.number().min(0),
+    /** ... or the change be this concentrated (see gradual_steady) */
+    distinct_steady: z.number().min(0),
+    /** the middle frame must be a blend or a wipe of the two ends (0 = exactly) */
+    gradual_mix: z.number().min(0),
+    /** the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1) */
+    gradual_steady: z.number().min(0),
+    /** a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this */
+    through_colour: z.number().min(0).max(2),
+    /** ... and is this much farther from both ends together than the ends are apart */
+    through_total: z.number().min(1),
+    /** a frame is away from an end if further than this share of the ends' distance plus the end's drift */
+    through_away: z.number().min(0).max(1),
+    /** two consecutive gradual cuts with a frame this flat (thumbnail std) halfway are one fade through a colour */
+    uniform_std: z.number().min(0).max(255),
+    /** ... or with the picture changing all the way between them at this share of their average rate ... */
+    merge_rate: z.number().min(0),
+    /** ... and the frame halfway made of their outer ends this closely (cf. gradual_mix) */
+    merge_mix: z.number().min(0),
+    /** a wipe: the middle is made of whole pixels of the ends, this much closer than to their average */
+    wipe_pick: z.number().min(0).max(1),
+    /** pixels whose ends differ by at least this (sum over BGR) time a wipe's edge */
+    wipe_informative: z.number().int().min(0).max(765),
+    /** frames averaged on each side of a step in the frame-to-frame change */
+    step_width: z.number().int().min(1).max(16),
+    /** a step counts when it is this many times the jitter just outside ... */
+    step_jitter: z.number().min(0),
+    /** ... and at least this share of the blend's per-frame change */
+    step_share: z.number().min(0).max(1),
+    /** a gradual candidate within half its lag plus this of a hard cut is that hard cut */
+    near_hard: z.number().int().min(0).max(64),
+    /** a candidate at a keyframe needs only this share of the ratio thresholds */
+    keyframe_boost: z.number().min(0).max(1),
+    /** cuts closer than this to a stronger one are dropped */
+    min_scene_len: z.number().int().min(0),
+    /** a cut whose evidence is this many times its threshold has confidence 1 */
+    confidence_margin: z.number().min(1),
+    /** skip the H.264 deblocking filter on the decode path */
     fast_decode: z.boolean(),
-    stall_timeout_s: z.number().positive(),
-  })
-  .partial()
-  .strict();
+    /** kill ffmpeg when it produces no frame for this long */
+    stall_timeout_s: z.number().min(0.001),
+});
+export const DetectParams = DetectParamsShape.partial().strict();
 export type DetectParams = z.infer<typeof DetectParams>;
+
+/** The detector's defaults (tuned on the development set only), as Python resolves them. */
+export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
+  hue_min_sv: 40,
+  window: 15,
+  content_min: 12.0,
+  content_ratio: 3.0,
+  hist_min: 0.45,
+  hist_ratio: 4.0,
+  hist_floor: 0.02,
+  hist_content_min: 6.0,
+  concentration: 0.55,
+  concentration_lag: 5,
+  cut_thumb_min: 12.0,
+  thumb_min: 14.0,
+  thumb_ratio: 4.0,
+  max_flash: 10,
+  flash_return: 0.35,
+  flash_motion: 1.3,
+  flash_luma: 20.0,
+  gradual: true,
+  gradual_lags: [16, 32, 64, 128, 192],
+  gradual_min: 14.0,
+  gradual_ratio: 3.0,
+  gradual_floor: 2.0,
+  gradual_hist_min: 0.3,
+  gradual_hist_ratio: 4.0,
+  gradual_hist_floor: 0.03,
+  gradual_hist_content: 0.6,
+  side_lag: 12,
+  side_spread: 3,
+  gradual_top: 0.95,
+  gradual_pick: 0.85,
+  gradual_keep: 0.5,
+  gradual_distinct: 2.0,
+  distinct_steady: 0.15,
+  gradual_mix: 0.4,
+  gradual_steady: 0.55,
+  through_colour: 0.5,
+  through_total: 1.3,
+  through_away: 0.1,
+  uniform_std: 10.0,
+  merge_rate: 0.5,
+  merge_mix: 0.25,
+  wipe_pick: 0.6,
+  wipe_informative: 90,
+  step_width: 4,
+  step_jitter: 3.0,
+  step_share: 0.33,
+  near_hard: 2,
+  keyframe_boost: 0.75,
+  min_scene_len: 8,
+  confidence_margin: 2.0,
+  fast_decode: true,
+  stall_timeout_s: 60.0,
+};
 
 export const DetectScenesArgs = z.object({
   /** The local proxy (H.264 MP4). */
@@ -55,6 +196,11 @@ export const SceneCut = z.object({
   /** Content distance across the cut, 0-255 (HSV for hard cuts, BGR thumbnails for gradual ones). */
   score: z.number().nonnegative(),
   kind: z.enum(['hard', 'gradual']),
+  /**
+   * 0-1: how far the cut's weakest evidence clears its threshold (log scale; 0 = just at a
+   * threshold, 1 = confidence_margin times it or more). Detector 2.0.0 on; absent in older results.
+   */
+  confidence: z.number().min(0).max(1).optional(),
 });
 export type SceneCut = z.infer<typeof SceneCut>;
 
