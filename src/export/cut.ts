@@ -157,13 +157,13 @@ async function copyCut(c: Ctx): Promise<Omit<CutResult, 'path' | 'mode' | 'sourc
   };
 }
 
-async function encodeSegment(c: Ctx, from: number, to: number, file: string, done: () => number): Promise<void> {
+async function encodeSegment(c: Ctx, from: number, to: number, file: string, onFrames: (frames: number) => void): Promise<void> {
   const seek = from > 0 ? seekTo(seekTimeOf(c.index, from)) : [];
   // Matching the source's B-frame delay keeps decode timestamps monotonic across the joins.
   const bframes = c.index.reorderDelay > 0 ? ['-bf', '3', '-b_strategy', '0'] : ['-bf', '0'];
   await runFfmpeg(
     [...seek, '-i', c.req.src, '-map', '0:v:0', '-frames:v', String(to - from), '-an', ...X264, ...bframes, ...clean, '-f', 'mpegts', file],
-    { bins: c.req.bins, signal: c.req.signal, onFrames: progressOf(c, done, c.E - c.S) },
+    { bins: c.req.bins, signal: c.req.signal, onFrames },
   );
 }
 
@@ -180,18 +180,24 @@ async function smartCut(c: Ctx): Promise<Omit<CutResult, 'path' | 'mode' | 'sour
   if (K1 > S) segments.push({ file: path.join(dir, 'head.ts'), from: S, to: K1, encoded: true });
   segments.push({ file: path.join(dir, 'mid.ts'), from: K1, to: Kend, encoded: false });
   if (E > Kend) segments.push({ file: path.join(dir, 'tail.ts'), from: Kend, to: E, encoded: true });
-  let done = 0;
-  for (const seg of segments) {
-    if (seg.encoded) await encodeSegment(c, seg.from, seg.to, seg.file, () => done);
-    else {
-      await runFfmpeg(
-        [...seekTo(copySeekTime(index, seg.from)), '-i', c.req.src, '-map', '0:v:0', '-frames:v', String(seg.to - seg.from), '-an',
-          '-c', 'copy', ...clean, '-f', 'mpegts', seg.file],
-        { bins: c.req.bins, signal: c.req.signal, onFrames: progressOf(c, () => done, E - S) },
-      );
-    }
-    done += seg.to - seg.from;
-  }
+  // The segments are independent: cut them side by side (the copy is I/O, the encodes are short).
+  const written = new Map<string, number>();
+  const sum = () => [...written.values()].reduce((a, b) => a + b, 0);
+  const report = (file: string) => (frames: number) => {
+    written.set(file, frames);
+    progressOf(c, () => 0, E - S)(sum());
+  };
+  await Promise.all(
+    segments.map((seg) =>
+      seg.encoded
+        ? encodeSegment(c, seg.from, seg.to, seg.file, report(seg.file))
+        : runFfmpeg(
+            [...seekTo(copySeekTime(index, seg.from)), '-i', c.req.src, '-map', '0:v:0', '-frames:v', String(seg.to - seg.from), '-an',
+              '-c', 'copy', ...clean, '-f', 'mpegts', seg.file],
+            { bins: c.req.bins, signal: c.req.signal, onFrames: report(seg.file) },
+          ),
+    ),
+  );
   // Explicit durations: the join does not depend on the demuxer's estimate of each segment's length.
   const list = segments
     .map((s) => `file '${s.file.replace(/'/g, "'\\''")}'\nduration ${t6(spanSeconds(index, s.from, s.to))}\n`)

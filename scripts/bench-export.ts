@@ -1,0 +1,106 @@
+// Export benchmark: the same 20 clips cut by stream copy, by smart cut (`exact` from the proxy) and by a
+// whole re-encode (`exact` forced to re-encode: the baseline a smart cut saves), each file then checked
+// as the export stage checks it (integrity.ts). Wall time of the cuts, of the checks, bytes written,
+// frames re-encoded, extra leading frames of copy.
+//
+//   node scripts/bench-export.ts [--json] [--width 1280 --height 720 --fps 30 --seconds 120]
+//
+// The source is generated once with ffmpeg (cached under .cache/export/bench-*): testsrc2 with a
+// moving overlay and a tone, H.264 High (x264 veryfast, CRF 23, a keyframe at least every 2 s, as the
+// proxy is encoded) + AAC, faststart MP4. Clips: 20 deterministic ranges of 2-8 s that start off
+// their keyframes. Cuts run one after another (one ffmpeg at a time).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { bytes, table } from '../src/cli/format.ts';
+import { cutClip, frameIndex, verifyCut } from '../src/export/index.ts';
+import type { CutResult } from '../src/export/index.ts';
+import { resolveFfmpeg } from '../src/media/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    width: { type: 'string', default: '1280' },
+    height: { type: 'string', default: '720' },
+    fps: { type: 'string', default: '30' },
+    seconds: { type: 'string', default: '120' },
+    clips: { type: 'string', default: '20' },
+  },
+});
+const W = Number(values.width), H = Number(values.height), FPS = Number(values.fps), SECONDS = Number(values.seconds), N = Number(values.clips);
+
+const bins = await resolveFfmpeg();
+const cacheDir = path.join(import.meta.dirname, '..', '.cache', 'export');
+await mkdir(cacheDir, { recursive: true });
+const src = path.join(cacheDir, `bench-${W}x${H}-${FPS}-${SECONDS}.mp4`);
+if (!existsSync(src)) {
+  process.stderr.write(`generating ${src} …\n`);
+  const tmp = `${src}.part.mp4`;
+  await execa(bins.ffmpeg, [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}:duration=${SECONDS}`,
+    '-f', 'lavfi', '-i', `mandelbrot=size=${Math.round(W / 4)}x${Math.round(H / 4)}:rate=${FPS}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
+    '-filter_complex', '[0:v][1:v]overlay=x=\'mod(t*80,W-w)\':y=\'mod(t*45,H-h)\':shortest=1,format=yuv420p[v]',
+    '-map', '[v]', '-map', '2:a', '-t', String(SECONDS),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-g', String(FPS * 2),
+    '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', tmp,
+  ]);
+  await rename(tmp, src);
+}
+const index = await frameIndex(src, bins);
+const total = index.pts.length;
+
+// 20 clips of 2-8 s spread over the file, from a fixed seed; none starts on a keyframe.
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const clips: { startFrame: number; endFrame: number }[] = [];
+const keyframes = new Set(index.keyframes);
+for (let i = 0; i < N; i++) {
+  const len = Math.round((2 + rand() * 6) * FPS);
+  let start = Math.floor(rand() * (total - len - 1));
+  while (keyframes.has(start)) start++;
+  clips.push({ startFrame: start, endFrame: start + len });
+}
+const clipFrames = clips.reduce((a, c) => a + c.endFrame - c.startFrame, 0);
+
+type Row = { mode: string; cutS: number; verifyS: number; bytes: number; reencoded: number; extraLeading: number; frames: number };
+const work = await mkdtemp(path.join(os.tmpdir(), 'heaters-bench-export-'));
+const rows: Row[] = [];
+try {
+  for (const [label, mode, force] of [['copy', 'copy', false], ['smart cut (exact)', 'exact', false], ['full re-encode (exact)', 'exact', true]] as const) {
+    const row: Row = { mode: label, cutS: 0, verifyS: 0, bytes: 0, reencoded: 0, extraLeading: 0, frames: 0 };
+    for (const [i, clip] of clips.entries()) {
+      const t0 = performance.now();
+      const r: CutResult = await cutClip({
+        mode, src, srcKind: 'proxy', dst: path.join(work, `${mode}-${force}-${i}.mp4`), ...clip, bins,
+        tmpDir: path.join(work, 'tmp'), forceReencode: force, index,
+      });
+      const t1 = performance.now();
+      await verifyCut(r, clip, { path: src, index }, bins);
+      row.verifyS += (performance.now() - t1) / 1000;
+      row.cutS += (t1 - t0) / 1000;
+      row.bytes += (await stat(r.path)).size;
+      row.reencoded += r.reencodedFrames;
+      row.extraLeading += r.extraLeadingFrames;
+      row.frames += r.frames;
+    }
+    rows.push(row);
+    process.stderr.write(`${label}: ${row.cutS.toFixed(1)} s\n`);
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ source: { path: src, width: W, height: H, fps: FPS, frames: total }, clips: N, clipFrames, rows }, null, 2)}\n`);
+} else {
+  process.stdout.write(`source ${W}x${H} ${FPS} fps, ${total} frames; ${N} clips, ${clipFrames} frames in all\n\n`);
+  process.stdout.write(`${table(
+    ['mode', 'cut wall s', 'per clip s', 'check s', 'bytes', 'frames out', 're-encoded frames', 'extra leading'],
+    rows.map((r) => [r.mode, r.cutS.toFixed(2), (r.cutS / N).toFixed(2), r.verifyS.toFixed(2), bytes(r.bytes), r.frames, `${r.reencoded} (${((r.reencoded / clipFrames) * 100).toFixed(0)} %)`, r.extraLeading]),
+  )}\n`);
+}
