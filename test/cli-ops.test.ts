@@ -164,6 +164,21 @@ describe('list, retry, cancel, dead without a daemon', () => {
   });
 });
 
+describe('bin/heaters.js', () => {
+  test('an older Node (no type stripping) hands over to the project\'s Node and its exit code', async (t) => {
+    const old = '/usr/bin/node';
+    const probe = await execa(old, ['-p', 'Boolean(process.features.typescript)'], { reject: false });
+    if (probe.exitCode !== 0 || probe.stdout.trim() !== 'false') return t.skip(`${old} is absent or strips types itself`);
+    const bin = path.join(REPO_ROOT, 'bin', 'heaters.js');
+    const help = await execa(old, [bin, '--help'], { reject: false, env });
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.match(help.stdout, /^usage: heaters <command>/);
+    const bad = await execa(old, [bin, 'list', '--state', 'nope'], { reject: false, env });
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /unknown state nope/);
+  });
+});
+
 describe('doctor', () => {
   test('healthy machine: one line per check, ok or a warning (an old yt-dlp), exit 0', async () => {
     const r = await cli(['doctor', '--json']);
@@ -253,7 +268,7 @@ describe('cancel a running video (a daemon on the same database)', () => {
     await media?.stop();
   });
 
-  test('cancel during a download: the worker process is killed, the run is recorded cancelled, no retry; retry finishes it', async () => {
+  test('cancel during a download: the worker process is killed, the run is recorded cancelled, no retry; retry finishes it', async (t) => {
     const file = `sample-640x360-30-3_3-h264_aac.mp4`;
     const { videoId } = await daemon.ingest(media.url(`/__/slow/${file}`));
     // Downloading for real: the row shows download progress.
@@ -274,6 +289,7 @@ describe('cancel a running video (a daemon on the same database)', () => {
     await until('the download worker to exit', async () => !isAlive(workers[0]!), 10_000);
     const stoppedMs = Date.now() - t0;
     assert.ok(stoppedMs < 10_000, `stopped in ${stoppedMs} ms`);
+    t.diagnostic(`cancel → stage run recorded and worker gone: ${stoppedMs} ms (CLI process start included)`);
     assert.equal((await getVideo(db, videoId))?.state, 'cancelled');
     // The job completed: not waiting for a retry, not in the dead-letter queue.
     const jobs = await boss.findJobs(QUEUES.download, { data: { videoId } });

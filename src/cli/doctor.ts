@@ -4,7 +4,7 @@
 // object store (a small object written, read back by HEAD, deleted), and free space in the work dir.
 // Exit 1 when any check fails (a warning alone exits 0).
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, mkdtemp, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,7 +174,10 @@ async function checkDatabase(cfg: Config, logger: Logger): Promise<Check> {
   const where = cfg.database.kind === 'external' ? redactText(cfg.database.url) : `embedded (${cfg.database.dir}, port ${cfg.database.port})`;
   try {
     if (cfg.database.kind === 'external') url = cfg.database.url;
-    else {
+    else if (!existsSync(path.join(cfg.database.dir, 'PG_VERSION'))) {
+      // Nothing to check yet, and doctor creates nothing: the daemon's first start runs initdb.
+      return { name: 'database', status: 'ok', detail: `${where}: not created yet (the first start initialises it and applies the migrations)` };
+    } else {
       try {
         const server = await startEmbeddedPostgres({ dir: cfg.database.dir, port: cfg.database.port, logger });
         url = server.url;
