@@ -21,6 +21,7 @@ import { UsageError } from './errors.ts';
 import { cancelCommand, deadCommand, listCommand, retryCommand, settle } from './ops.ts';
 import { doctorCommand } from './doctor.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
+import { REVIEW_USAGE, reviewCommand } from './review.ts';
 import { VIDEO_STATES } from '../db/index.ts';
 
 /** What every command receives: configuration, the CLI's logger, its positional arguments and flags. */
@@ -50,6 +51,9 @@ const OPTIONS = {
   mode: { type: 'string' },
   out: { type: 'string' },
   format: { type: 'string' },
+  reviewer: { type: 'string' },
+  frame: { type: 'string' },
+  video: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -93,6 +97,7 @@ const COMMANDS: Record<string, Command> = {
   cancel: { usage: 'cancel <id> [--json]             stop a video\'s running work (kills its processes); it ends cancelled', run: cancelCommand },
   dead: { usage: 'dead [--redrive] [--json]        the dead-letter queue; --redrive sends its jobs back to their queues', run: deadCommand },
   export: { usage: EXPORT_USAGE, run: exportCommand },
+  review: { usage: REVIEW_USAGE, run: reviewCommand },
   doctor: { usage: 'doctor [--json]                  check ffmpeg, Python and its modules, yt-dlp, database, store, disk', run: doctorCommand },
 };
 

@@ -34,7 +34,8 @@ export async function statusView(db: pg.Pool, id: string, json: boolean): Promis
 export async function clipsView(db: pg.Pool, id: string, json: boolean): Promise<string> {
   await videoOrThrow(db, id);
   const clips = await listClips(db, id);
-  if (json) return JSON.stringify(clips, null, 2);
+  // Each clip with its stable id and review state (`state`, as the review API names it).
+  if (json) return JSON.stringify(clips.map((c) => ({ ...c, state: c.reviewState })), null, 2);
   return table(
     ['#', 'start s', 'end s', 'length s', 'frames', 'keyframe s', 'review'],
     clips.map((c) => [c.idx, seconds(c.startS), seconds(c.endS), seconds(c.endS - c.startS), `${c.startFrame}-${c.endFrame}`, seconds(c.keyframeS), c.reviewState]),
