@@ -136,10 +136,16 @@ describe('list, retry, cancel, dead without a daemon', () => {
 
   test('dead: lists dead-lettered stage jobs; --redrive reopens the video and sends the job back', async () => {
     const id = await videoIn('failed', 'dead-one');
-    await boss.send(QUEUES.preprocess, { videoId: id, sourcePath: '/nowhere/source.mp4' }, { retryLimit: 0 });
-    const [job] = await boss.fetch(QUEUES.preprocess);
-    assert.ok(job);
-    await boss.fail(QUEUES.preprocess, job.id, { message: 'worker_crashed: gone' });
+    const onHost = await videoIn('failed', 'dead-on-host');
+    // One job died on the shared queue, one on a host's own queue of the stage (that host may be gone).
+    const hostQueue = `${QUEUES.detect}/gone-host`;
+    await boss.createQueue(hostQueue, { deadLetter: QUEUES.dead });
+    for (const [queue, videoId] of [[QUEUES.preprocess, id], [hostQueue, onHost]] as const) {
+      await boss.send(queue, { videoId, sourcePath: '/nowhere/source.mp4' }, { retryLimit: 0 });
+      const [job] = await boss.fetch(queue);
+      assert.ok(job);
+      await boss.fail(queue, job.id, { message: 'worker_crashed: gone' });
+    }
     const rows = JSON.parse((await cli(['dead', '--json'])).stdout) as Array<{ queue: string; videoId: string; videoState: string; errorCode: string }>;
     const listed = rows.find((d) => d.videoId === id);
     assert.ok(listed, JSON.stringify(rows));
@@ -151,8 +157,13 @@ describe('list, retry, cancel, dead without a daemon', () => {
 
     const redrive = await cli(['dead', '--redrive', '--json']);
     assert.equal(redrive.exitCode, 0, redrive.stderr);
-    const outcome = (JSON.parse(redrive.stdout) as Array<{ videoId: string; redriven: boolean }>).find((o) => o.videoId === id);
-    assert.equal(outcome?.redriven, true);
+    const outcomes = JSON.parse(redrive.stdout) as Array<{ videoId: string; redriven: boolean }>;
+    assert.equal(outcomes.find((o) => o.videoId === id)?.redriven, true);
+    assert.equal(outcomes.find((o) => o.videoId === onHost)?.redriven, true);
+    const shared = await boss.findJobs<{ videoId: string }>(QUEUES.detect, { data: { videoId: onHost }, queued: true });
+    assert.equal(shared.length, 1, 'a dead host-queue job goes to the shared queue of its stage');
+    await boss.deleteJob(QUEUES.detect, shared[0]!.id);
+    await requestCancel(db, onHost);
     assert.equal((await getVideo(db, id))?.state, 'queued');
     const back = await boss.findJobs<{ videoId: string; sourcePath: string }>(QUEUES.preprocess, { data: { videoId: id }, queued: true });
     assert.equal(back.length, 1);

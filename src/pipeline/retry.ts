@@ -57,7 +57,8 @@ export async function listDead(deps: { db: pg.Pool; boss: PgBoss }, limit = 1000
 export type RedriveOutcome = { id: string; videoId: string | null; redriven: boolean; reason?: string };
 
 /**
- * Send every dead job back to its queue. A stage job's video must be failed or cancelled: it is
+ * Send every dead job back to its queue (a host's own stage queue: the stage's shared queue). A stage
+ * job's video must be failed or cancelled: it is
  * reopened (`queued`) in the same transaction. A job whose video is ready again, or live under
  * another id, stays in the dead-letter queue with the reason.
  */
@@ -67,7 +68,10 @@ export async function redriveDead(deps: { db: pg.Pool; boss: PgBoss }): Promise<
     try {
       await withTransaction(deps.db, async (client) => {
         if (dead.videoId) await reopenVideo(client, dead.videoId, 'queued');
-        const moved = await deps.boss.redrive(QUEUES.dead, { ids: [dead.id], db: inTx(client) });
+        // A job that died on a host's own queue (`heaters.preprocess/<host>`) goes to the stage's
+        // shared queue: that host may be gone, and any host recovers the inputs (pipeline/source.ts).
+        const shared = dead.queue?.includes('/') ? dead.queue.slice(0, dead.queue.indexOf('/')) : undefined;
+        const moved = await deps.boss.redrive(QUEUES.dead, { ids: [dead.id], db: inTx(client), ...(shared ? { destination: shared } : {}) });
         if (moved !== 1) throw new DbError('INVALID_INPUT', 'pg-boss did not move the job (its source queue is gone?)');
       });
       out.push({ id: dead.id, videoId: dead.videoId, redriven: true });
