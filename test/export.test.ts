@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,7 +22,9 @@ import {
 import type { FrameIndex, Timeline } from '../src/export/index.ts';
 import { lumaFrames, psnr } from '../src/export/frames.ts';
 import { probe, resolveFfmpeg } from '../src/media/index.ts';
-import { REPO_ROOT } from './helpers/common.ts';
+import { REPO_ROOT, testLogger } from './helpers/common.ts';
+import { S3Store } from '../src/storage/index.ts';
+import { ensureRestored } from '../src/export/master.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
@@ -32,7 +35,7 @@ import type { TestDaemon } from './helpers/daemon.ts';
 const CACHE = path.join(REPO_ROOT, '.cache', 'export');
 let bins: { ffmpeg: string; ffprobe: string };
 let scratch: string;
-let src: string; // 40 s, 320x240, 25 fps, H.264 High with B-frames, keyframe every 50 frames, AAC
+let src: string; // 40 s, 160x120, 25 fps, H.264 High with B-frames, keyframe every 50 frames, AAC
 let master: string; // the same as FFV1/FLAC
 let srcIndex: FrameIndex;
 let srcHashes: string[];
@@ -48,10 +51,10 @@ before(async () => {
   bins = await resolveFfmpeg();
   await mkdir(CACHE, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'heaters-export-'));
-  src = path.join(CACHE, 'gop50-320x240-25.mp4');
-  master = path.join(CACHE, 'gop50-320x240-25.mkv');
+  src = path.join(CACHE, 'gop50-160x120-25.mp4');
+  master = path.join(CACHE, 'gop50-160x120-25.mkv');
   await generate(src, [
-    '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=40',
+    '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=40',
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', '-threads', '1',
   ]);
@@ -87,7 +90,7 @@ describe('media core', () => {
     // Every stream-copied frame hashes exactly like its source frame: the copied GOPs are aligned.
     assert.deepEqual(hashes.slice(50 - 37, 750 - 37), srcHashes.slice(50, 750));
     // The re-encoded first frame cannot hash the same; it must be most like source frame 37.
-    const size = { width: 320, height: 240 };
+    const size = { width: 160, height: 120 };
     const [first] = await lumaFrames(r.path, bins, await frameIndex(r.path, bins), 0, 1, size);
     const around = await lumaFrames(src, bins, srcIndex, 36, 3, size);
     const scores = around.map((f) => psnr(first!, f));
@@ -414,9 +417,19 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
     assert.ok(r!.storeUri!.endsWith('.mkv'));
     const m = (await listArtefacts(d.deps.db, videoId)).find((a) => a.kind === 'master');
     assert.ok(m, 'the master is recorded for the next export');
-    // exact now takes the stored master (a whole re-encode of the clip from it).
+    // The exact export of this clip exists already (idempotent): asked again, it is returned as it is.
     const ex = await requestClipExport(d.deps, third!, 'exact');
-    assert.equal(ex.state, 'done', 'the exact export of this clip exists already (idempotent)');
+    assert.equal(ex.state, 'done');
+    assert.equal(ex.source, 'proxy');
+    // Without it, exact now takes the stored master (one GET, then a whole re-encode of the clip from it).
+    await d.deps.db.query(`DELETE FROM heaters.exports WHERE id = $1`, [ex.id]);
+    const fromMaster = await requestClipExport(d.deps, third!, 'exact');
+    const [fm] = await waitExports(d.deps.db, [fromMaster.id], { timeoutMs: 120_000, intervalMs: 50 });
+    assert.equal(fm!.state, 'done', `${fm!.errorCode}: ${fm!.errorMessage}`);
+    assert.equal(fm!.source, 'master');
+    assert.equal(fm!.masterHydrated, 'stored');
+    assert.equal(fm!.method, 'reencode');
+    assert.equal(fm!.frames, 60);
     assert.equal((await listExports(d.deps.db, videoId)).length, 5);
   });
 
@@ -477,6 +490,45 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
 });
 
 describe('restore of archived masters', () => {
+  // No S3 here and s3rver has no archive classes: a loopback server answers HeadObject and
+  // RestoreObject as S3 documents them (x-amz-storage-class, x-amz-restore), for the real S3 client.
+  test('GLACIER master: RestoreObject once, pending while it runs, readable when done', async () => {
+    let restore: string | undefined;
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'x-amz-storage-class': 'GLACIER', 'content-length': '10', ...(restore ? { 'x-amz-restore': restore } : {}) });
+        return res.end();
+      }
+      if (req.method === 'POST' && req.url?.includes('restore')) {
+        restore = 'ongoing-request="true"';
+        res.writeHead(202);
+        return res.end();
+      }
+      res.writeHead(400);
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const store = new S3Store({
+      bucket: 'media', prefix: 'heaters', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true,
+      credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x'.repeat(40) }, logger: testLogger(),
+    });
+    try {
+      await assert.rejects(ensureRestored(store, 'videos/v/master.mkv', 3), (e) => isExportError(e, 'restore_pending') && e.retryable);
+      assert.deepEqual(seen, ['HEAD /media/heaters/videos/v/master.mkv', 'POST /media/heaters/videos/v/master.mkv?restore=']);
+      await assert.rejects(ensureRestored(store, 'videos/v/master.mkv', 3), (e) => isExportError(e, 'restore_pending'));
+      assert.equal(seen.length, 3, 'no second RestoreObject while one runs');
+      restore = 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"';
+      await ensureRestored(store, 'videos/v/master.mkv', 3);
+      assert.equal(seen.length, 4);
+    } finally {
+      store.client.destroy();
+      server.close();
+    }
+  });
+
   test('HEAD StorageClass / Restore header → readable, ongoing or absent', () => {
     assert.equal(restoreState('GLACIER_IR', undefined), 'readable', 'GLACIER_IR needs no restore');
     assert.equal(restoreState(undefined, undefined), 'readable');
