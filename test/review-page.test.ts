@@ -14,6 +14,10 @@ import type { TestPostgres } from './helpers/postgres.ts';
 import { readyVideo, reviewPostgres, startReviewDaemon } from './helpers/review.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 
+// The callbacks below run in the page; these names only type them (the project's tsconfig has no DOM lib).
+declare const document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): { textContent: string | null } | null };
+type HTMLVideoElement = { currentTime: number; paused: boolean };
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -55,9 +59,9 @@ test('open, play, step frames, split with Enter, undo with Ctrl+Z, approve with 
 
   // Play: the player advances; pause again with Space.
   await page.keyboard.press('Space');
-  await page.waitForFunction(() => (document.getElementById('player') as HTMLVideoElement).currentTime > 0.3 + 0 && !(document.getElementById('player') as HTMLVideoElement).paused, null, { timeout: 15_000 });
+  await page.waitForFunction(() => (document.getElementById('player') as unknown as HTMLVideoElement).currentTime > 0.3 + 0 && !(document.getElementById('player') as unknown as HTMLVideoElement).paused, null, { timeout: 15_000 });
   await page.keyboard.press('Space');
-  assert.equal(await page.evaluate(() => (document.getElementById('player') as HTMLVideoElement).paused), true);
+  assert.equal(await page.evaluate(() => (document.getElementById('player') as unknown as HTMLVideoElement).paused), true);
 
   // Step: back to the start with Shift+← (clamped), then +10, +1, +1, −1.
   for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowLeft');
@@ -68,7 +72,7 @@ test('open, play, step frames, split with Enter, undo with Ctrl+Z, approve with 
   await page.keyboard.press('ArrowLeft');
   const at = clip.startFrame + 11;
   assert.equal(await frameText(page), at);
-  const shownTime = await page.evaluate(() => (document.getElementById('player') as HTMLVideoElement).currentTime);
+  const shownTime = await page.evaluate(() => (document.getElementById('player') as unknown as HTMLVideoElement).currentTime);
   assert.equal(Math.floor(shownTime * 25), at, 'the player shows that frame');
 
   // Split with Enter: one clip ends at the frame, the next starts at it.
