@@ -1,0 +1,75 @@
+"""Synthetic analysis frames (160x90 BGR) for the detector's unit tests: smooth random textures,
+camera moves over them, cuts, crossfades, fades through black, flashes. No ffmpeg involved."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+W, H = 160, 90
+
+
+def texture(seed: int, w: int = 2 * W, h: int = 2 * H) -> np.ndarray:
+    """A smooth, colourful random picture (a stand-in for a photograph)."""
+    rng = np.random.default_rng(seed)
+    img = rng.integers(0, 256, size=(max(2, h // 24), max(2, w // 24), 3), dtype=np.uint8)
+    img = cv2.resize(img, (w, h), interpolation=cv2.INTER_CUBIC)
+    return cv2.GaussianBlur(img, (0, 0), 3)
+
+
+def pan(tex: np.ndarray, n: int, speed: float = 1.0, y: int = 20) -> list[np.ndarray]:
+    """n frames panning across tex, `speed` pixels per frame (sub-pixel by interpolation)."""
+    out = []
+    for i in range(n):
+        x = 10 + i * speed
+        m = np.float32([[1, 0, -x], [0, 1, -y]])
+        out.append(cv2.warpAffine(tex, m, (W, H), flags=cv2.INTER_LINEAR))
+    return out
+
+
+def still(tex: np.ndarray, n: int) -> list[np.ndarray]:
+    return [tex[20:20 + H, 10:10 + W].copy() for _ in range(n)]
+
+
+def noisy(frames: list[np.ndarray], sigma: float, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [np.clip(f + rng.normal(0, sigma, f.shape), 0, 255).astype(np.uint8) for f in frames]
+
+
+def crossfade(a: list[np.ndarray], b: list[np.ndarray], length: int) -> list[np.ndarray]:
+    """The last `length` frames of a blend into the first `length` of b (like ffmpeg's xfade fade)."""
+    mixed = []
+    for i in range(length):
+        t = (i + 1) / (length + 1)
+        mixed.append(cv2.addWeighted(a[len(a) - length + i], 1 - t, b[i], t, 0))
+    return a[:len(a) - length] + mixed + b[length:]
+
+
+def fade_through(a: list[np.ndarray], b: list[np.ndarray], length: int, level: int = 0) -> list[np.ndarray]:
+    """A to a flat colour and on to B over `length` frames."""
+    flat = np.full_like(a[0], level)
+    half = length // 2
+    out = a[:len(a) - half]
+    for i in range(half):
+        t = (i + 1) / half
+        out.append(cv2.addWeighted(a[len(a) - half + i], 1 - t, flat, t, 0))
+    for i in range(length - half):
+        t = (i + 1) / (length - half)
+        out.append(cv2.addWeighted(flat, 1 - t, b[i], t, 0))
+    return out + b[length - half:]
+
+
+def flash(frames: list[np.ndarray], start: int, length: int, strobe: bool = False) -> list[np.ndarray]:
+    out = [f.copy() for f in frames]
+    for i in range(start, start + length):
+        if not strobe or (i - start) % 2 == 0:
+            out[i] = np.clip(out[i].astype(np.int16) * 2 + 60, 0, 255).astype(np.uint8)
+    return out
+
+
+def signals(frames: list[np.ndarray]):
+    from heaters_worker.scenes.signal import SignalExtractor
+
+    ex = SignalExtractor()
+    for f in frames:
+        ex.push(np.ascontiguousarray(f))
+    return ex.finish()

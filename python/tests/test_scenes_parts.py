@@ -1,0 +1,172 @@
+"""Unit tests of the scene detector's parts on synthetic analysis frames (python/tests/scene_media.py):
+parameters, hard cuts, flash suppression (also over a moving picture), gradual transitions (lag
+selection, merging the parts of a long one), confidence.
+Run: /usr/bin/python3 -m pytest -q python/tests/test_scenes_*.py (test/scenes-python.test.ts runs it).
+"""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))
+
+import scene_media as m  # noqa: E402
+from heaters_worker.errors import OpError  # noqa: E402
+from heaters_worker.scenes import detector  # noqa: E402
+from heaters_worker.scenes.distance import brightness  # noqa: E402
+from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
+from heaters_worker.scenes.gradual import merge_parts, select_lags  # noqa: E402
+from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
+
+
+def cuts_of(frames, **params):
+    return detector.detect(m.signals(frames), resolve(params or None), set())
+
+
+# --- parameters ---
+
+def test_every_default_is_in_range_and_documented():
+    for key, spec in SPEC.items():
+        assert spec.doc, key
+        if spec.kind in ("int", "float"):
+            assert spec.min is None or DEFAULTS[key] >= spec.min, key
+            assert spec.max is None or DEFAULTS[key] <= spec.max, key
+    assert resolve(None) == DEFAULTS
+
+
+@pytest.mark.parametrize("overrides", [
+    {"nope": 1}, {"max_flash": 31}, {"max_flash": 2.5}, {"content_ratio": "3"}, {"gradual": 1},
+    {"gradual_lags": []}, {"gradual_lags": [2]}, {"content_min": -1}, {"hist_min": 1.5}, [],
+])
+def test_bad_overrides_are_bad_args(overrides):
+    with pytest.raises(OpError) as e:
+        resolve(overrides)
+    assert e.value.code == "bad_args"
+
+
+def test_overrides_are_normalised():
+    p = resolve({"gradual_lags": [64, 16, 16], "min_scene_len": 4.0, "content_ratio": 2})
+    assert p["gradual_lags"] == [16, 64] and p["min_scene_len"] == 4 and isinstance(p["min_scene_len"], int)
+    assert isinstance(p["content_ratio"], float)
+
+
+# --- hard cuts ---
+
+def test_a_cut_between_two_panning_shots_is_found_at_its_first_frame():
+    frames = m.noisy(m.pan(m.texture(1), 40, 1.5) + m.pan(m.texture(2), 40, 1.5), 3)
+    assert [(c["frame"], c["kind"]) for c in cuts_of(frames)] == [(40, "hard")]
+
+
+def test_a_cut_between_two_framings_of_one_picture_is_found_by_the_thumbnail():
+    tex = m.texture(3, 4 * m.W, 4 * m.H)
+    a = [tex[10:10 + m.H, 10:10 + m.W].copy() for _ in range(40)]
+    b = [tex[200:200 + m.H, 400:400 + m.W].copy() for _ in range(40)]
+    assert [c["frame"] for c in cuts_of(m.noisy(a + b, 2))] == [40]
+
+
+def test_a_change_of_detail_only_is_no_cut():
+    # A keyframe's quality step: the fine grain changes at once (and then stays), the picture does not.
+    base = m.still(m.texture(4), 60)
+    grain = m.noisy(base[:1], 30, seed=2)[0]
+    frames = m.noisy(base[:30], 1, seed=1) + m.noisy([grain] * 30, 1, seed=3)
+    assert cuts_of(frames) == []
+    assert [c["frame"] for c in cuts_of(frames, cut_thumb_min=0)] == [30]  # the floor is what rejects it
+
+
+# --- flashes ---
+
+@pytest.mark.parametrize("length,strobe", [(1, False), (4, False), (8, False), (10, False), (9, True)])
+def test_flashes_over_a_still_and_over_a_pan_are_no_cuts(length, strobe):
+    for frames in (m.still(m.texture(5), 80), m.pan(m.texture(6), 80, 2.0)):
+        assert cuts_of(m.flash(m.noisy(frames, 2), 30, length, strobe)) == []
+
+
+def test_flash_longer_than_max_flash_is_a_cut_pair():
+    frames = m.flash(m.pan(m.texture(7), 80, 2.0), 30, 8)
+    assert len(cuts_of(frames, max_flash=5)) == 2
+    assert cuts_of(frames) == []
+
+
+def test_excursion_over_motion_needs_a_brightening():
+    # The picture moves under the flash (it never returns); the own-change route accepts it only
+    # because the frames between are brighter than both ends.
+    frames = m.flash(m.pan(m.texture(8), 60, 3.0), 20, 6)
+    sig = m.signals(frames)
+    p = resolve({"flash_return": 0.0})  # only the motion route
+    checker = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p)
+    assert checker.excursion(20) == (19, 26)
+    assert FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve({"flash_return": 0.0, "flash_luma": 255})).excursion(20) is None
+
+
+def test_a_cut_inside_a_pan_is_no_flash():
+    frames = m.pan(m.texture(9), 40, 3.0) + m.pan(m.texture(10), 40, 3.0)
+    sig = m.signals(frames)
+    assert FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), DEFAULTS).excursion(40) is None
+
+
+# --- gradual transitions ---
+
+@pytest.mark.parametrize("length", [20, 60, 150])
+def test_a_crossfade_gives_one_cut_near_its_middle(length):
+    # B drifts slowly (0.1 px per frame); a long dissolve into a faster pan is a known weak spot
+    a, b = m.still(m.texture(11), 120 + length), m.pan(m.texture(12), 120 + length, 0.1)
+    frames = m.noisy(m.crossfade(a, b, length), 2)
+    cuts = cuts_of(frames)
+    middle = 120 + length // 2
+    assert len(cuts) == 1 and cuts[0]["kind"] == "gradual", cuts
+    assert abs(cuts[0]["frame"] - middle) <= length / 4, (cuts, middle)
+
+
+def test_a_fade_through_black_gives_one_cut():
+    a, b = m.still(m.texture(13), 160), m.still(m.texture(14), 160)
+    cuts = cuts_of(m.noisy(m.fade_through(a, b, 80), 2))
+    assert len(cuts) == 1, cuts
+    assert abs(cuts[0]["frame"] - 160) <= 20
+
+
+def test_steady_synthetic_motion_gives_no_cut():
+    frames = m.noisy(m.pan(m.texture(15, 6 * m.W, 2 * m.H), 300, 2.5), 2)
+    assert cuts_of(frames) == []
+
+
+def test_select_lags_keeps_one_per_transition():
+    c = lambda frame, lag, seen: {"frame": frame, "lag": lag, "seen": seen}  # noqa: E731
+    # the same transition at three lags: the smallest that sees it all
+    assert select_lags([c(100, 16, 50), c(101, 32, 51), c(99, 64, 52)], 0.85) == [c(100, 16, 50)]
+    # a long one seen partly at 64 and fully at 128: the larger
+    assert select_lags([c(100, 64, 20), c(104, 128, 40)], 0.85) == [c(104, 128, 40)]
+    # two separate transitions inside one long window stay
+    assert select_lags([c(100, 32, 50), c(150, 32, 50), c(125, 128, 90)], 0.85) == [c(100, 32, 50), c(150, 32, 50)]
+
+
+def test_merge_parts_joins_halves_of_a_long_fade_but_not_two_transitions():
+    a, b, c = m.still(m.texture(16), 200), m.still(m.texture(17), 200), m.still(m.texture(18), 200)
+    long_fade = m.crossfade(a, b, 150)
+    sig = m.signals(long_fade)
+    halves = [{"frame": 90, "kind": "gradual", "score": 1.0, "a": 50, "b": 130, "lag": 64, "seen": 1.0},
+              {"frame": 160, "kind": "gradual", "score": 1.0, "a": 120, "b": 200, "lag": 64, "seen": 1.0}]
+    merged = merge_parts(halves, sig.thumbs, DEFAULTS)
+    assert len(merged) == 1 and abs(merged[0]["frame"] - 125) <= 150 / 4, merged
+    two = m.crossfade(m.crossfade(a, b[:100], 30), c, 30)  # A, 30-frame fade, 40 frames of B, fade, C
+    sig2 = m.signals(two)
+    sep = [{"frame": 185, "kind": "gradual", "score": 1.0, "a": 165, "b": 205, "lag": 32, "seen": 1.0},
+           {"frame": 255, "kind": "gradual", "score": 1.0, "a": 235, "b": 275, "lag": 32, "seen": 1.0}]
+    assert len(merge_parts(sep, sig2.thumbs, DEFAULTS)) == 2
+
+
+# --- confidence ---
+
+def test_confidence_scale():
+    assert detector.confidence(1.0, 2.0) == 0.0
+    assert detector.confidence(2.0, 2.0) == 1.0
+    assert detector.confidence(9.0, 2.0) == 1.0
+    assert 0.4 < detector.confidence(1.5, 2.0) < 0.7
+
+
+def test_every_cut_carries_a_confidence():
+    frames = m.noisy(m.pan(m.texture(1), 40, 1.5) + m.pan(m.texture(2), 40, 1.5), 3)
+    cuts = cuts_of(frames)
+    assert cuts and all(0.0 <= c["confidence"] <= 1.0 for c in cuts)
+    assert set(cuts[0]) == {"frame", "score", "kind", "confidence"}
