@@ -1,4 +1,4 @@
-"""Unit tests of the scene detector's parts on synthetic analysis frames (python/tests/scene_media.py):
+"""Unit tests of the scene detector's parts on synthetic analysis frames (python/tests/test_scenes_media.py):
 parameters, hard cuts, flash suppression (also over a moving picture), gradual transitions (lag
 selection, merging the parts of a long one), confidence.
 Run: /usr/bin/python3 -m pytest -q python/tests/test_scenes_*.py (test/scenes-python.test.ts runs it).
@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 
-import scene_media as m  # noqa: E402
+import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
 from heaters_worker.scenes.distance import brightness  # noqa: E402

@@ -1,4 +1,4 @@
-"""Synthetic analysis frames (160x90 BGR) for the detector's unit tests: smooth random textures,
+"""Synthetic analysis frames (160x90 BGR) for the detector unit tests (test_scenes_parts.py), no tests itself:
 camera moves over them, cuts, crossfades, fades through black, flashes. No ffmpeg involved."""
 from __future__ import annotations
 
