@@ -2,6 +2,7 @@
 // ask for a clip's or a video's export, read an export's state, and get a video's edit list.
 // Typed to the listener structurally (a Fastify instance with the zod type provider, and the deps it
 // passes), so this room does not depend on src/http.
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { PgBoss } from 'pg-boss';
@@ -59,8 +60,19 @@ async function guard<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<T | 
   }
 }
 
+const PAGE_SCRIPT = new URL('./page/export.js', import.meta.url);
+
 export async function exportRoutes(app: App, deps: Deps): Promise<void> {
   const { db } = deps;
+  // The review page's Export buttons (its extension point); the page loads this after its own script.
+  const script = await readFile(PAGE_SCRIPT, 'utf8');
+  app.get('/review/export.js', { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .send(script),
+  );
   const boss = (reply: FastifyReply) => {
     if (!deps.boss) {
       void reply.code(503).send({ error: 'unavailable', message: 'this listener cannot send jobs' });
