@@ -6,11 +6,15 @@
 // otherwise says plainly what to do. Plain JavaScript, so any Node can read this file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const main = new URL('../src/cli/main.ts', import.meta.url);
 
 if (process.features.typescript) {
+  // Compiled code, stripped TypeScript included, is cached on disk (Node's compile cache, under the
+  // temp dir): a command starts in about half the time from its second run on.
+  module.enableCompileCache?.();
   await import(main.href);
 } else {
   const projectNode = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
@@ -21,7 +25,7 @@ if (process.features.typescript) {
     );
     process.exit(3);
   }
-  const child = spawn(projectNode, [fileURLToPath(main), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   // Ctrl-C and `kill` reach the CLI, whose shutdown is graceful.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {

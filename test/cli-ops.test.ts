@@ -26,7 +26,8 @@ import { startTestPostgres } from './helpers/postgres.ts';
 import type { TestPostgres } from './helpers/postgres.ts';
 
 const NODE = process.execPath;
-const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
+// The package bin, as a person runs it (it enables Node's compile cache, then loads src/cli/main.ts).
+const CLI = path.join(REPO_ROOT, 'bin', 'heaters.js');
 const UUID = /^[0-9a-f-]{36}$/;
 
 let pgServer: TestPostgres;
