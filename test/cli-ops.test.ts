@@ -13,6 +13,8 @@ import type { PgBoss } from 'pg-boss';
 import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
 import { ytDlpAge } from '../src/cli/doctor.ts';
 import { createDb, createOrGetVideo, failVideo, getVideo, listStageRuns, migrate } from '../src/db/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { resolveLogSettings } from '../src/log/index.ts';
 import { resolveFfmpeg } from '../src/media/index.ts';
 import { requestCancel } from '../src/pipeline/cancel.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
@@ -173,6 +175,23 @@ describe('list, retry, cancel, dead without a daemon', () => {
     // Leave nothing for the daemon suite to pick up.
     await boss.deleteJob(QUEUES.preprocess, back[0]!.id);
     await requestCancel(db, id);
+  });
+});
+
+describe('logs for people and for programs', () => {
+  test('auto: pretty and quiet on a terminal, JSON at info on a pipe; LOG_FORMAT and LOG_LEVEL win', () => {
+    assert.deepEqual(resolveLogSettings({ format: 'auto' }, true), { pretty: true, level: 'warn' });
+    assert.deepEqual(resolveLogSettings({ format: 'auto' }, false), { pretty: false, level: 'info' });
+    assert.deepEqual(resolveLogSettings({ format: 'auto', level: 'debug' }, true), { pretty: true, level: 'debug' });
+    assert.deepEqual(resolveLogSettings({ format: 'json' }, true), { pretty: false, level: 'info' });
+    assert.deepEqual(resolveLogSettings({ format: 'pretty' }, false), { pretty: true, level: 'info' });
+    // Programs that build a logger without a format keep JSON lines (tests, the daemon under a supervisor).
+    assert.deepEqual(resolveLogSettings({}, true), { pretty: false, level: 'info' });
+    const cfg = loadConfig({ LOG_FORMAT: 'json' });
+    assert.equal(cfg.log.format, 'json');
+    assert.equal(loadConfig({}).log.format, 'auto');
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).log.format, 'pretty');
+    assert.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT/);
   });
 });
 
