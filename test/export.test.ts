@@ -9,15 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { chromium } from 'playwright-core';
 import { DEFAULT_SAMPLE, ensureSample, sampleName } from '../src/cli/sample.ts';
 import type { SampleSpec } from '../src/cli/sample.ts';
 import { listArtefacts } from '../src/db/index.ts';
 import {
   cutClip, exportKeyOf, frameHashes, frameIndex, getExport, listExports, loadTimeline, renderTimeline, requestClipExport,
   requestVideoExport, restoreState, timecodeRate, framesToTimecode, timecodeToFrames, verifyCut, waitExports,
-  isExportError, rationalSeconds, exportRoutes,
+  isExportError, rationalSeconds,
 } from '../src/export/index.ts';
 import type { FrameIndex, Timeline } from '../src/export/index.ts';
 import { lumaFrames, psnr } from '../src/export/frames.ts';
@@ -29,10 +28,14 @@ import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
 import type { TestPostgres } from './helpers/postgres.ts';
-import { startTestDaemon } from './helpers/daemon.ts';
+import { startReviewDaemon } from './helpers/review.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 
 const CACHE = path.join(REPO_ROOT, '.cache', 'export');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The page callbacks run in the browser; these names only type them (no DOM lib in the tsconfig).
+declare const document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): { textContent: string | null } | null };
 let bins: { ffmpeg: string; ffprobe: string };
 let scratch: string;
 let src: string; // 40 s, 160x120, 25 fps, H.264 High with B-frames, keyframe every 50 frames, AAC
@@ -343,14 +346,14 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
   const SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
   let pg: TestPostgres;
   let server: MediaServer;
-  let d: TestDaemon;
+  let d: TestDaemon & { url: string };
   let videoId: string;
 
   before(async () => {
     const dir = path.join(REPO_ROOT, '.cache', 'e2e');
     await ensureSample(bins.ffmpeg, dir, SPEC);
     [pg, server] = await Promise.all([startTestPostgres(), startMediaServer(dir)]);
-    d = await startTestDaemon({ DATABASE_URL: pg.url });
+    d = await startReviewDaemon({ DATABASE_URL: pg.url });
     ({ videoId } = await d.ingest(server.url(`/${sampleName(SPEC)}`)));
     const v = await d.waitSettled(videoId);
     assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
@@ -456,35 +459,56 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
     assert.match(missing.stderr, /clip_not_found/);
   });
 
-  test('HTTP API: export a clip, read it back, edit lists by format; bad requests are typed', async () => {
-    const app = Fastify().withTypeProvider<ZodTypeProvider>();
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    await app.register(async (scope) => exportRoutes(scope, { db: d.deps.db, boss: d.deps.boss }));
-    await app.ready();
+  test('HTTP API on the daemon\'s listener: export a clip, read it back, edit lists by format; bad requests are typed', async () => {
+    const call = async (method: string, url: string, body?: unknown) => {
+      const r = await fetch(`${d.url}${url}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+      return { status: r.status, type: r.headers.get('content-type') ?? '', text: await r.text() };
+    };
+    const [, second] = await clipIds();
+    const post = await call('POST', `/api/clips/${second}/export`, { mode: 'exact' });
+    assert.equal(post.status, 202, post.text);
+    const id = JSON.parse(post.text).export.id as string;
+    await waitExports(d.deps.db, [id], { timeoutMs: 60_000, intervalMs: 50 });
+    const got = JSON.parse((await call('GET', `/api/exports/${id}`)).text);
+    assert.equal(got.export.state, 'done');
+    assert.equal(got.export.frames, 40);
+    const otio = await call('GET', `/api/videos/${videoId}/timeline?format=otio`);
+    assert.equal(otio.status, 200);
+    assert.match(otio.type, /json/);
+    assert.equal(JSON.parse(otio.text).tracks.children[0].children.length, 1, 'approved clips by default');
+    const fcp = await call('GET', `/api/videos/${videoId}/timeline?format=fcpxml&state=all`);
+    assert.equal(parseXml(fcp.text).name, 'fcpxml');
+    assert.equal((await call('GET', `/api/videos/${videoId}/timeline?format=aaf`)).status, 400);
+    assert.equal((await call('POST', `/api/clips/${second}/export`, { mode: 'lossy' })).status, 400);
+    const none = await call('POST', '/api/clips/00000000-0000-4000-8000-000000000000/export', { mode: 'copy' });
+    assert.equal(none.status, 404);
+    assert.equal(JSON.parse(none.text).error, 'clip_not_found');
+    assert.equal(JSON.parse((await call('GET', `/api/videos/${videoId}/exports`)).text).exports.length, 6);
+    const doc = JSON.parse((await call('GET', '/openapi.json')).text);
+    assert.ok(doc.paths['/api/clips/{clipId}/export'], 'in the OpenAPI document');
+  });
+
+  test('review page: the Export button (E) exports the shown clip and says where it went', { skip: !existsSync(CHROMIUM) && 'no /usr/bin/chromium' }, async () => {
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'heaters-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
-      const [, second] = await clipIds();
-      const post = await app.inject({ method: 'POST', url: `/api/clips/${second}/export`, payload: { mode: 'exact' } });
-      assert.equal(post.statusCode, 202, post.body);
-      const id = post.json().export.id as string;
-      await waitExports(d.deps.db, [id], { timeoutMs: 60_000, intervalMs: 50 });
-      const got = await app.inject({ method: 'GET', url: `/api/exports/${id}` });
-      assert.equal(got.json().export.state, 'done');
-      assert.equal(got.json().export.frames, 40);
-      const otio = await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=otio` });
-      assert.equal(otio.statusCode, 200);
-      assert.match(String(otio.headers['content-type']), /json/);
-      assert.equal(JSON.parse(otio.body).tracks.children[0].children.length, 1, 'approved clips by default');
-      const fcp = await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=fcpxml&state=all` });
-      assert.equal(parseXml(fcp.body).name, 'fcpxml');
-      assert.equal((await app.inject({ method: 'GET', url: `/api/videos/${videoId}/timeline?format=aaf` })).statusCode, 400);
-      assert.equal((await app.inject({ method: 'POST', url: `/api/clips/${second}/export`, payload: { mode: 'lossy' } })).statusCode, 400);
-      const none = await app.inject({ method: 'POST', url: '/api/clips/00000000-0000-4000-8000-000000000000/export', payload: { mode: 'copy' } });
-      assert.equal(none.statusCode, 404);
-      assert.equal(none.json().error, 'clip_not_found');
-      assert.equal((await app.inject({ method: 'GET', url: `/api/videos/${videoId}/exports` })).json().exports.length, 6);
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${d.url}/review?reviewer=exporter`);
+      await page.waitForFunction(() => document.body.dataset.clipId !== '');
+      const clipId = await page.evaluate(() => document.body.dataset.clipId!);
+      assert.ok(await page.isVisible('#toolbar button:has-text("Export")'), 'the button is on the toolbar');
+      await page.keyboard.press('e');
+      await page.waitForFunction(() => /exported \d+ frames|failed/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 120_000 });
+      const status = await page.textContent('#status');
+      assert.match(status ?? '', /exported \d+ frames \(\d+ re-encoded, (smart|reencode)\) → file:\/\//);
+      const { rows } = await d.deps.db.query(`SELECT state FROM heaters.exports WHERE clip_id = $1 AND mode = 'exact'`, [clipId]);
+      assert.deepEqual(rows.map((r) => r.state), ['done']);
+      assert.deepEqual(errors, []);
     } finally {
-      await app.close();
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
     }
   });
 });
