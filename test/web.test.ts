@@ -27,12 +27,16 @@ const PROXY_SECRET = 'ProxyPassw0rdSecret77';
 
 type ApiAnswer = { status?: number; body?: Record<string, unknown> };
 type Seen = { at: number; host: string; path: string; proxied: boolean; proxyAuth?: string; cookie?: string };
+const PACE_BYTES = 16 * 1024;
+const PACE_MS = 300; // ~2.4 s for the 118 KB sample: long enough for two downloads to overlap if allowed
 
 /** The test site: static media, pages, and the test extractor's API, answering as `api` says. */
 async function startSite(files: Record<string, string>) {
   const seen: Seen[] = [];
   // id -> answers in turn (the last one repeats).
   const api = new Map<string, ApiAnswer[]>();
+  // Paced media responses in flight, and the most there ever were at once.
+  const slow = { inFlight: 0, max: 0 };
   const server = http.createServer((req, res) => {
     const raw = req.url ?? '/';
     const u = new URL(raw, `http://${req.headers.host ?? 'x'}`);
@@ -47,13 +51,23 @@ async function startSite(files: Record<string, string>) {
       res.writeHead(a.status ?? 200, { 'Content-Type': 'application/json' }).end(JSON.stringify(a.body ?? {}));
       return;
     }
-    const file = files[u.pathname];
+    const paced = u.pathname.startsWith('/slow/');
+    const file = files[paced ? u.pathname.slice('/slow'.length) : u.pathname];
     if (!file) return void res.writeHead(404).end('not found');
     if (file.startsWith('<')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(file);
     void stat(file).then((st) => {
       res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': String(st.size) });
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(file).pipe(res);
+      if (!paced) return void createReadStream(file).pipe(res);
+      slow.max = Math.max(slow.max, ++slow.inFlight);
+      res.on('close', () => slow.inFlight--);
+      const src = createReadStream(file, { highWaterMark: PACE_BYTES });
+      src.on('data', (chunk) => {
+        src.pause();
+        res.write(chunk);
+        setTimeout(() => src.resume(), PACE_MS);
+      });
+      src.on('end', () => res.end());
     });
   });
   server.listen(0, '127.0.0.1');
@@ -64,6 +78,7 @@ async function startSite(files: Record<string, string>) {
     url: (p: string, host = '127.0.0.1') => `http://${host}:${port}${p}`,
     seen,
     api,
+    slow,
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -99,6 +114,9 @@ before(async () => {
     HEATERS_COOKIES_FILE: cookies,
     HEATERS_PROXY: `http://heaters:${PROXY_SECRET}@127.0.0.1:${site.port}`,
     HEATERS_PLAYLIST_MAX: '3',
+    // One download at a time from 127.0.0.1 (a pg-boss group tier); other sites keep the default 2.
+    HEATERS_SITE_LIMITS: '127.0.0.1=1',
+    HEATERS_IO_WORKERS_MIN: '3', // warm download workers: only the site limit may serialize downloads
     HEATERS_RATE_LIMIT_COOLDOWN_S: '2',
     HEATERS_SHUTDOWN_GRACE_S: '1',
     LOG_LEVEL: 'debug',
@@ -246,7 +264,7 @@ describe('secrets', () => {
 describe('per-site cooldown across daemons', () => {
   test('a 429 seen by one daemon stops the other from touching the site until the cooldown ends', async () => {
     await db.query(`DELETE FROM heaters.sites WHERE site = 'localhost'`);
-    site.api.set('video/z429', [{ status: 429 }, { body: { media: '/media/v.mp4' } }]);
+    site.api.set('video/z429', [{ status: 429 }, { body: { error: 'removed' } }]); // fails fast once the site answers
     video('after1', { media: '/media/v.mp4' });
     // Daemon B: another daemon on the same database.
     const b = await startTestDaemon({ ...env, LOG_LEVEL: 'silent' });
@@ -275,7 +293,7 @@ describe('per-site cooldown across daemons', () => {
 describe('yt-dlp version', () => {
   test('the version in use is a metric, and an old one is warned about', async () => {
     const { Registry } = await import('prom-client');
-    const { reportYtDlp, ytDlpInfo } = await import('../src/download/version.ts');
+    const { publishedYtDlp, reportYtDlp, ytDlpInfo } = await import('../src/download/version.ts');
     const { createLogger } = await import('../src/log/index.ts');
     assert.deepEqual(ytDlpInfo('2026.08.19', new Date('2026-09-01T00:00:00Z')).old, false);
     assert.equal(ytDlpInfo('2023.03.04', new Date('2026-12-01T00:00:00Z')).ageDays, 1368);
@@ -293,6 +311,8 @@ describe('yt-dlp version', () => {
     if (info.old) assert.match(out, /yt-dlp .* days old/);
     // The daemon published it on its own registry at start.
     assert.match(await daemon.deps.metrics.render(), /heaters_ytdlp_age_days\{version=/);
+    // GET /healthz reads it from there.
+    assert.equal((await publishedYtDlp(daemon.deps.metrics.registry))?.version, info.version);
   });
 });
 
@@ -316,5 +336,48 @@ describe('configuration secrets', () => {
     });
     createLogger({ level: 'info', destination: sink, secrets: cfg.secrets }).info({ proxy: cfg.access.proxy, args: cfg.access.extractorArgs }, 'settings');
     assert.ok(out.includes('settings') && !out.includes(PROXY_SECRET) && !out.includes('PoTokenSecret123'), out);
+  });
+});
+
+describe('per-site limits', () => {
+  test('site concurrency holds: downloads from one site never overlap with HEATERS_SITE_LIMITS=127.0.0.1=1', async () => {
+    for (const id of ['c1', 'c2']) video(id, { media: '/slow/media/v.mp4' });
+    site.slow.max = 0;
+    const ids = await Promise.all(['c1', 'c2'].map(async (id) => (await daemon.ingest(site.url(`/heaters-test/video/${id}`))).videoId));
+    const settled = await settleAll(ids);
+    assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready']);
+    assert.equal(site.slow.max, 1, 'four download workers, one site slot');
+    assert.ok(daemon.deps.cfg.python.io.max > 1);
+  });
+
+  test('start spacing and cooldown are claimed atomically in Postgres', async () => {
+    const { claimSiteStart, startCooldown } = await import('../src/sources/index.ts');
+    const first = await claimSiteStart(db, 'spacing.example', 60_000);
+    assert.deepEqual(first, { ok: true });
+    const second = await claimSiteStart(db, 'spacing.example', 60_000);
+    assert.equal(second.ok, false);
+    if (!second.ok) {
+      assert.equal(second.reason, 'start spacing');
+      assert.ok(Math.abs(second.until.getTime() - Date.now() - 60_000) < 5_000);
+    }
+    await startCooldown(db, 'cool.example', 60_000, 'HTTP 429 from https://cool.example/v');
+    const cooling = await claimSiteStart(db, 'cool.example', 0);
+    assert.equal(cooling.ok, false);
+    if (!cooling.ok) assert.match(cooling.reason, /^cooldown: HTTP 429/);
+  });
+
+  test('sites fold aliases; generic files of one name under two paths have two keys', async () => {
+    const { entryKey, siteOf } = await import('../src/sources/index.ts');
+    assert.equal(siteOf('https://youtu.be/dQw4w9WgXcQ'), 'youtube.com');
+    assert.equal(siteOf('https://m.youtube.com/watch?v=x'), 'youtube.com');
+    assert.equal(siteOf('https://www.example.com/a'), 'example.com');
+    assert.equal(siteOf('/local/file.mp4'), undefined);
+    const a = entryKey({ url: 'https://example.com/a/talk.mp4' }, false);
+    const b = entryKey({ url: 'https://example.com/b/talk.mp4' }, false);
+    assert.notEqual(a, b);
+    const y1 = entryKey({ url: 'https://youtu.be/X', canonical: 'youtube:X' }, false);
+    const y2 = entryKey({ url: 'https://www.youtube.com/watch?v=X', canonical: 'youtube:X' }, false);
+    assert.equal(y1, y2);
+    assert.notEqual(y1, entryKey({ url: 'https://youtu.be/X', canonical: 'youtube:X' }, true), 'master is part of the key');
   });
 });

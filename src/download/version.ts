@@ -46,3 +46,11 @@ export async function reportYtDlp(
     return undefined;
   }
 }
+
+/** The version published on this registry by reportYtDlp (undefined until a worker answered). */
+export async function publishedYtDlp(registry: Registry): Promise<YtDlpInfo | undefined> {
+  const metric = registry.getSingleMetric('heaters_ytdlp_age_days');
+  const value = metric ? (await metric.get()).values[0] : undefined;
+  const version = value?.labels.version;
+  return typeof version === 'string' ? ytDlpInfo(version) : undefined;
+}

@@ -1,6 +1,7 @@
 // GET /healthz (the process answers), GET /readyz (database, store and both Python pools usable;
 // 503 with the reasons otherwise), GET /metrics (Prometheus text from the daemon's registry).
 import { z } from 'zod';
+import { publishedYtDlp } from '../download/version.ts';
 import { redactText } from '../log/index.ts';
 import type { RoutePlugin } from './routes.ts';
 
@@ -35,10 +36,16 @@ async function timed(fn: () => Promise<unknown>): Promise<z.infer<typeof Check>>
 }
 
 export const healthRoutes: RoutePlugin = async (app, deps) => {
-  app.get('/healthz', { schema: { tags: ['health'], response: { 200: z.object({ ok: z.literal(true), host: z.string() }) } } }, async () => ({
-    ok: true as const,
-    host: deps.metrics.hostId,
-  }));
+  // ytDlp: the release the workers run (old: more than 90 days; sites break such releases).
+  const YtDlp = z.object({ version: z.string(), ageDays: z.number().int().nullable(), old: z.boolean() });
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], response: { 200: z.object({ ok: z.literal(true), host: z.string(), ytDlp: YtDlp.optional() }) } } },
+    async () => {
+      const y = await publishedYtDlp(deps.metrics.registry);
+      return { ok: true as const, host: deps.metrics.hostId, ...(y ? { ytDlp: { version: y.version, ageDays: y.ageDays, old: y.old } } : {}) };
+    },
+  );
 
   app.get('/readyz', { schema: { tags: ['health'], response: { 200: Ready, 503: Ready } } }, async (_req, reply) => {
     const [database, store] = await Promise.all([
