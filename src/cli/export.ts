@@ -1,6 +1,6 @@
 // `heaters export clip|video|timeline`: clips out as files (through the daemon's export stage) or as
 // edit lists (rendered here, to stdout). Exit codes: 0 ok, 1 an export failed, 2 usage or unknown id.
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { openClient } from '../daemon.ts';
 import {
@@ -71,10 +71,7 @@ export async function exportCommand(c: Ctx): Promise<number> {
       const store = createStore(c.cfg.storage, { logger: c.logger });
       const dest = path.resolve(out);
       await mkdir(path.dirname(dest), { recursive: true });
-      const tmp = `${dest}.download`;
-      await store.get(first.objectKey, tmp);
-      await copyFile(tmp, dest);
-      await rm(tmp, { force: true });
+      await store.get(first.objectKey, dest); // atomic: a temp file renamed into place
     }
     process.stdout.write(c.values.json ? `${JSON.stringify(sub === 'clip' ? jsonOf(first!) : rows.map(jsonOf), null, 2)}\n` : table(rows));
     const failed = rows.filter((r) => r.state === 'failed');
