@@ -17,7 +17,7 @@ import { ExportError, isExportError } from './errors.ts';
 import { frameIndex } from './frames.ts';
 import { verifyCut, type IntegrityReport } from './integrity.ts';
 import { ExportJob } from './job.ts';
-import { hydrateMaster, storedMaster } from './master.ts';
+import { hydrateMaster, needsRestore, storedMaster } from './master.ts';
 
 /** While an archived master is restored, the export job is sent again this much later. */
 export const RESTORE_RECHECK_S = 15 * 60;
@@ -101,8 +101,10 @@ async function exportOne(deps: ExportDeps, row: ExportRow, dir: string, log: Exp
     void setExportProgress(deps.db, row.id, { stage, percent, at: new Date(now).toISOString() }).catch(() => {});
   };
 
-  // The source: copy needs the proxy; exact takes the master when one is stored; master needs it.
-  const wantsMaster = row.mode === 'master' || (row.mode === 'exact' && !!(await storedMaster(deps, video.id)));
+  // The source: copy needs the proxy; master needs the master (made or restored if need be); exact
+  // takes a stored master it can read at once, else the proxy (it does not wait hours for a restore).
+  const stored = row.mode === 'exact' ? await storedMaster(deps, video.id) : undefined;
+  const wantsMaster = row.mode === 'master' || (!!stored && !needsRestore(stored.storageClass));
   let src: string;
   let srcKind: 'proxy' | 'master';
   let masterHydrated: string | null = null;
