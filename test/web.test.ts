@@ -114,6 +114,7 @@ before(async () => {
     HEATERS_COOKIES_FILE: cookies,
     HEATERS_PROXY: `http://heaters:${PROXY_SECRET}@127.0.0.1:${site.port}`,
     HEATERS_PLAYLIST_MAX: '3',
+    HEATERS_EXTRACTOR_ARGS: 'heaterstest:title_prefix=daemon',
     // One download at a time from 127.0.0.1 (a pg-boss group tier); other sites keep the default 2.
     HEATERS_SITE_LIMITS: '127.0.0.1=1',
     HEATERS_IO_WORKERS_MIN: '3', // warm download workers: only the site limit may serialize downloads
@@ -187,6 +188,34 @@ describe('test extractor: playlists, identity, typed failures', () => {
     assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready', 'ready']);
   });
 
+  test('heaters ingest <playlist> --wait prints every video id and waits for all of them', async () => {
+    for (const id of ['w1', 'w2']) video(id, { media: '/media/v.mp4' });
+    site.api.set('playlist/cli', [{ body: { title: 'CLI list', entries: ['w1', 'w2'] } }]);
+    const { execa } = await import('execa');
+    const r = await execa(process.execPath, [path.join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'), 'ingest', site.url('/heaters-test/playlist/cli'), '--wait'], {
+      env: { DATABASE_URL: pgh.url, HEATERS_DATA_DIR: tmp, HEATERS_HTTP_PORT: '0', LOG_LEVEL: 'silent' },
+      reject: false,
+      timeout: 120_000,
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const ids = r.stdout.trim().split('\n');
+    assert.equal(ids.length, 2);
+    for (const id of ids) {
+      const { rows } = await db.query('SELECT state, canonical_id FROM heaters.videos WHERE id = $1', [id]);
+      assert.equal(rows[0].state, 'ready', 'settled before the command returned');
+    }
+    const { rows } = await db.query(`SELECT canonical_id FROM heaters.videos WHERE id = ANY($1) ORDER BY canonical_id`, [ids]);
+    assert.deepEqual(rows.map((x) => x.canonical_id), ['heaterstest:w1', 'heaterstest:w2']);
+  });
+
+  test("extractor arguments: the daemon's and the ingest's both reach the extractor", async () => {
+    video('args1', { media: '/media/v.mp4', title: 't' });
+    const { videoId } = await daemon.ingest(site.url('/heaters-test/video/args1'), { extractorArgs: { heaterstest: { title_suffix: ['ingest'] } } });
+    const v = await daemon.waitSettled(videoId);
+    assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+    assert.equal(v.title, 'daemon:t:ingest');
+  });
+
   test('canonical identity: two URLs of one video are one video', async () => {
     video('dedupe1', { media: '/media/v.mp4' });
     const a = await daemon.ingest(site.url('/heaters-test/video/dedupe1'));
@@ -218,7 +247,8 @@ describe('test extractor: playlists, identity, typed failures', () => {
   });
 
   test('429 is rate_limited: the site cools down, the download retries and succeeds', async () => {
-    site.api.set('video/r429', [{ status: 429 }, { status: 429 }, { body: { media: '/media/v.mp4' } }]);
+    // Resolving succeeds; the download's first request meets the 429.
+    site.api.set('video/r429', [{ body: { media: '/media/v.mp4' } }, { status: 429 }, { body: { media: '/media/v.mp4' } }]);
     const { videoId } = await daemon.ingest(site.url('/heaters-test/video/r429', 'localhost'));
     const v = await daemon.waitSettled(videoId);
     assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);

@@ -61,7 +61,9 @@ class HeatersTestIE(InfoExtractor):
             self.report_drm(vid)
         if error:
             raise ExtractorError(TEXTS[error], expected=True, video_id=vid)
-        info = {"id": vid, "title": data.get("title") or vid, "live_status": data.get("live_status", "not_live")}
+        # Extractor arguments reach the extractor: the daemon's and the ingest's show in the title.
+        title = ":".join([*self._configuration_arg("title_prefix"), data.get("title") or vid, *self._configuration_arg("title_suffix")])
+        info = {"id": vid, "title": title, "live_status": data.get("live_status", "not_live")}
         if data.get("live_status") == "is_live":
             info["is_live"] = True
         if data.get("media"):
