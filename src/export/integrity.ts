@@ -40,6 +40,9 @@ export async function verifyCut(
   if (out.length !== cut.frames) fail(`decoded ${out.length} frames, the index says ${cut.frames}`);
 
   const first = cut.firstSourceFrame;
+  if (cut.mode === 'copy' ? first + cut.extraLeadingFrames !== clip.startFrame : first !== clip.startFrame) {
+    fail(`it starts at source frame ${first} (+${cut.extraLeadingFrames} leading), the clip at ${clip.startFrame}`);
+  }
   const lossless = cut.method === 'copy' || cut.method === 'ffv1' || (cut.method === 'smart' && cut.copiedSpan?.[0] === first);
   const report: IntegrityReport = { frames: out.length, firstFrame: { sourceFrame: first, by: lossless ? 'md5' : 'psnr' } };
   if (lossless) {
