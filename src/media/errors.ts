@@ -11,6 +11,8 @@ export type MediaErrorCode =
   | 'corrupt'
   | 'probe_failed'
   | 'encode_failed'
+  /** The work disk filled up (ENOSPC): worth a retry once space is freed, never a truncated output. */
+  | 'disk_full'
   | 'cancelled';
 
 export class MediaError extends Error {

@@ -91,6 +91,9 @@ export async function makeProxy(o: MakeProxyOptions): Promise<MakeProxyResult> {
   if (result.failed || result.exitCode !== 0) {
     await cleanup();
     const why = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? '?'}`;
+    if (tail.some((l) => /No space left on device/i.test(l))) {
+      throw new MediaError('disk_full', `the work disk is full: ffmpeg failed (${why}): ${tail.slice(-3).join('\n')}`);
+    }
     throw new MediaError('encode_failed', `ffmpeg failed (${why}): ${tail.join('\n') || result.shortMessage}`);
   }
 
