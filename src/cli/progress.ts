@@ -48,9 +48,11 @@ export function progressBars(out: NodeJS.WriteStream): ProgressView {
       // Every stage before the current one is complete (a remux has no percent of its own).
       for (let i = 0; i < done; i++) bar(STAGES[i]!.name).update(100, { info: 'done' });
       if (at < 0) return;
-      const p: Record<string, unknown> = v.progress ?? {};
+      // The row keeps the previous stage's progress until this stage reports its own.
+      const own = v.progress?.stage === STAGES[at]!.name;
+      const p: Record<string, unknown> = own ? (v.progress ?? {}) : {};
       const b = bar(STAGES[at]!.name);
-      const pct = typeof p.percent === 'number' && p.stage === STAGES[at]!.name ? p.percent : undefined;
+      const pct = typeof p.percent === 'number' ? p.percent : undefined;
       b.update(pct === undefined ? b.getProgress() * 100 : Math.min(100, pct), { info: infoOf(p) });
     },
     stop() {
