@@ -335,4 +335,30 @@ describe('cancel a running video (a daemon on the same database)', () => {
     assert.equal(again.exitCode, 0, again.stderr.slice(-2000));
     assert.equal((JSON.parse(again.stdout) as { video: { id: string; state: string } }).video.state, 'ready');
   });
+
+  test('cancel during an encode: the ffmpeg process is killed and the run is recorded cancelled', async (t) => {
+    // VP9 cannot be remuxed into the browser proxy: preprocess runs one ffmpeg encode.
+    const ffmpeg = (await resolveFfmpeg()).ffmpeg;
+    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, codec: 'vp9_opus', scenes: [6, 6] });
+    const { videoId } = await daemon.ingest(file);
+    await until('encode progress', async () => {
+      const v = await getVideo(db, videoId);
+      return v?.state === 'preprocessing' && v.progress?.stage === 'preprocess' && typeof v.progress.percent === 'number';
+    });
+    // The encoder is a child of this process (the daemon runs in it).
+    const ps = await execa('pgrep', ['-P', String(process.pid), '-x', 'ffmpeg'], { reject: false });
+    const encoders = ps.stdout.split('\n').filter(Boolean).map(Number);
+    assert.ok(encoders.length >= 1, 'an ffmpeg is encoding');
+    const t0 = Date.now();
+    const r = await cli(['cancel', videoId]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    await until('the cancelled preprocess run', async () =>
+      (await listStageRuns(db, videoId)).find((x) => x.stage === 'preprocess' && x.errorCode === 'cancelled'),
+    );
+    await until('ffmpeg to exit', async () => encoders.every((pid) => !isAlive(pid)), 10_000);
+    t.diagnostic(`cancel → encode stopped: ${Date.now() - t0} ms (CLI process start included)`);
+    const v = await getVideo(db, videoId);
+    assert.equal(v?.state, 'cancelled');
+    assert.equal((await listStageRuns(db, videoId)).some((x) => x.stage === 'detect'), false, 'the chain stopped');
+  });
 });
