@@ -216,10 +216,11 @@ describe('doctor', () => {
     assert.equal(r.exitCode, 0, r.stdout + r.stderr);
     const doc = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ name: string; status: string; detail: string }> };
     assert.equal(doc.ok, true);
-    const names = ['ffmpeg', 'ffprobe', 'python', 'python cv2', 'python numpy', 'python yt_dlp', 'yt-dlp age', 'database', 'store', 'work dir space'];
+    const names = ['ffmpeg', 'ffprobe', 'python', 'python cv2', 'python numpy', 'python yt_dlp', 'python worker', 'yt-dlp age', 'database', 'store', 'work dir space'];
     assert.deepEqual(doc.checks.map((c) => c.name), names);
     for (const c of doc.checks) assert.notEqual(c.status, 'fail', `${c.name}: ${c.detail}`);
     assert.match(doc.checks.find((c) => c.name === 'database')!.detail, /^PostgreSQL .* migrations applied/);
+    assert.match(doc.checks.find((c) => c.name === 'python worker')!.detail, /^ready and answering in \d+ ms; ops .*detect_scenes/);
   });
 
   test('missing ffmpeg and a missing Python module: said plainly with their fixes, exit 1', async () => {

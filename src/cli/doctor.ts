@@ -1,6 +1,6 @@
 // `heaters doctor`: is this machine ready to run the daemon? One line per check, `ok`, `warn` or
 // `FAIL` with the problem and its fix: ffmpeg and ffprobe, the Python interpreter and the modules the
-// workers import, yt-dlp's version and age, the database (reachable, every migration applied), the
+// workers import, one worker started as the pools start it, yt-dlp's version and age, the database (reachable, every migration applied), the
 // object store (a small object written, read back by HEAD, deleted), and free space in the work dir.
 // Exit 1 when any check fails (a warning alone exits 0).
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,7 @@ import { loadMigrations } from '../db/migrate.ts';
 import type { Logger } from '../log/index.ts';
 import { redactText } from '../log/index.ts';
 import { resolveFfmpeg } from '../media/index.ts';
+import { PythonWorker } from '../pool/index.ts';
 import { createStore } from '../storage/index.ts';
 import type { CommandContext } from './main.ts';
 
@@ -59,7 +60,7 @@ export async function doctorCommand(c: CommandContext): Promise<number> {
 export async function runChecks(cfg: Config, logger: Logger, now = new Date()): Promise<Check[]> {
   const [media, python, database, store, disk] = await Promise.all([
     checkFfmpeg(cfg),
-    checkPython(cfg, now),
+    checkPython(cfg, logger, now),
     checkDatabase(cfg, logger),
     checkStore(cfg, logger),
     checkDisk(cfg),
@@ -127,7 +128,7 @@ for name in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-async function checkPython(cfg: Config, now: Date): Promise<Check[]> {
+async function checkPython(cfg: Config, logger: Logger, now: Date): Promise<Check[]> {
   const exe = cfg.python.executable;
   const r = await execa(exe, ['-c', PROBE, ...PYTHON_MODULES.map((m) => m.module)], { reject: false, timeout: 60_000 });
   if (r.failed && (r.exitCode === undefined || r.code === 'ENOENT' || r.code === 'EACCES')) {
@@ -148,9 +149,25 @@ async function checkPython(cfg: Config, now: Date): Promise<Check[]> {
     }
     out.push({ name: `python ${module}`, status: 'ok', detail: m.version ?? 'imported' });
   }
+  // The worker itself, as the daemon's pools start it: `python -m heaters_worker`, ready, one ping.
+  if (out.every((k) => k.status === 'ok')) out.push(await checkWorker(cfg, logger));
   const yt = probe.modules.yt_dlp?.version;
   if (yt) out.push(ytDlpAge(yt, now));
   return out;
+}
+
+async function checkWorker(cfg: Config, logger: Logger): Promise<Check> {
+  const t0 = Date.now();
+  let worker: PythonWorker | undefined;
+  try {
+    worker = await PythonWorker.start({ python: cfg.python.executable, logger, readyTimeoutMs: 60_000, name: 'doctor' });
+    if (!(await worker.ping(10_000))) throw new Error('no answer to ping');
+    return { name: 'python worker', status: 'ok', detail: `ready and answering in ${Date.now() - t0} ms; ops ${worker.ops.join(', ')}` };
+  } catch (err) {
+    return { name: 'python worker', status: 'fail', detail: `python -m heaters_worker did not start: ${reason(err)}`, fix: 'run it by hand with PYTHONPATH=python to see its error' };
+  } finally {
+    await worker?.close().catch(() => undefined);
+  }
 }
 
 /** yt-dlp versions are release dates (2023.03.04, 2026.08.19.1): old ones cannot follow the sites. */
