@@ -357,6 +357,22 @@ describe('configuration secrets', () => {
     createLogger({ level: 'info', destination: sink, secrets: cfg.secrets }).info({ proxy: cfg.access.proxy, args: cfg.access.extractorArgs }, 'settings');
     assert.ok(out.includes('settings') && !out.includes(PROXY_SECRET) && !out.includes('PoTokenSecret123'), out);
   });
+
+  test('workers do not inherit HEATERS_PROXY or HEATERS_EXTRACTOR_ARGS (the op gets them per request)', async () => {
+    const { PythonWorker } = await import('../src/pool/index.ts');
+    const { testLogger } = await import('./helpers/common.ts');
+    const saved = { ...process.env };
+    Object.assign(process.env, { HEATERS_PROXY: `http://u:${PROXY_SECRET}@p:1`, HEATERS_EXTRACTOR_ARGS: 'youtube:po_token=x', HEATERS_PLAIN: '1' });
+    const worker = await PythonWorker.start({ python: '/usr/bin/python3', logger: testLogger(), testOps: true });
+    process.env = saved;
+    try {
+      const names = (await worker.run('environ', {})) as { names: string[] };
+      assert.ok(names.names.includes('HEATERS_PLAIN'));
+      assert.ok(!names.names.includes('HEATERS_PROXY') && !names.names.includes('HEATERS_EXTRACTOR_ARGS'));
+    } finally {
+      await worker.close();
+    }
+  });
 });
 
 describe('per-site limits', () => {

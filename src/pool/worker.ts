@@ -448,11 +448,13 @@ export async function assertExecutable(python: string): Promise<void> {
   }
 }
 
-/** The daemon's environment minus anything secret-looking and the database URL. */
+/** The daemon's environment minus anything secret-looking, the database URL and the yt-dlp access
+ * settings that may carry credentials (the download op gets those as arguments, per request). */
+const NOT_FOR_WORKERS = new Set(['DATABASE_URL', 'HEATERS_PROXY', 'HEATERS_EXTRACTOR_ARGS']);
 function workerEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !isSecretEnvName(k) && k !== 'DATABASE_URL') env[k] = v;
+    if (v !== undefined && !isSecretEnvName(k) && !NOT_FOR_WORKERS.has(k)) env[k] = v;
   }
   return env;
 }
