@@ -113,8 +113,13 @@ describe('list, retry, cancel, dead without a daemon', () => {
     assert.equal(again.exitCode, 2);
     assert.match(again.stderr, /only a failed or cancelled video can be retried/);
     assert.equal((await cli(['retry', '00000000-0000-0000-0000-000000000000'])).exitCode, 2);
-    // Clean up for the daemon suite below: the job finds the video settled and skips it.
-    await requestCancel(db, id);
+    // Cancelling it again also cancels its waiting download job: nothing is left to start later
+    // (a second retry would otherwise leave two download jobs for one video).
+    const cancel = await cli(['cancel', id, '--json']);
+    assert.equal(cancel.exitCode, 0, cancel.stderr);
+    assert.equal((JSON.parse(cancel.stdout) as { jobsCancelled: number }).jobsCancelled, 1);
+    const after = await boss.findJobs(QUEUES.download, { data: { videoId: id } });
+    assert.deepEqual(after.map((j) => j.state), ['cancelled']);
   });
 
   test('cancel: a queued video ends cancelled (idempotent); a settled one exits 2; its source can be sent again', async () => {
@@ -134,7 +139,7 @@ describe('list, retry, cancel, dead without a daemon', () => {
     const fresh = await createOrGetVideo(db, { url: 'https://example.com/cancel-queued.mp4', idempotencyKey: 'key-cancel-queued' });
     assert.equal(fresh.created, true);
     assert.notEqual(fresh.video.id, id);
-    await requestCancel(db, fresh.video.id);
+    await requestCancel({ db, boss }, fresh.video.id);
   });
 
   test('dead: lists dead-lettered stage jobs; --redrive reopens the video and sends the job back', async () => {
@@ -166,7 +171,7 @@ describe('list, retry, cancel, dead without a daemon', () => {
     const shared = await boss.findJobs<{ videoId: string }>(QUEUES.detect, { data: { videoId: onHost }, queued: true });
     assert.equal(shared.length, 1, 'a dead host-queue job goes to the shared queue of its stage');
     await boss.deleteJob(QUEUES.detect, shared[0]!.id);
-    await requestCancel(db, onHost);
+    await requestCancel({ db, boss }, onHost);
     assert.equal((await getVideo(db, id))?.state, 'queued');
     const back = await boss.findJobs<{ videoId: string; sourcePath: string }>(QUEUES.preprocess, { data: { videoId: id }, queued: true });
     assert.equal(back.length, 1);
@@ -174,7 +179,7 @@ describe('list, retry, cancel, dead without a daemon', () => {
     assert.equal((await boss.findJobs(QUEUES.dead, { data: { videoId: id } })).length, 0, 'moved out of the dead-letter queue');
     // Leave nothing for the daemon suite to pick up.
     await boss.deleteJob(QUEUES.preprocess, back[0]!.id);
-    await requestCancel(db, id);
+    await requestCancel({ db, boss }, id);
   });
 });
 

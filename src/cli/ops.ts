@@ -74,8 +74,8 @@ export async function retryCommand(c: CommandContext): Promise<number> {
 export async function cancelCommand(c: CommandContext): Promise<number> {
   const id = videoId(c);
   return withClient(c, async (client) => {
-    const { video, cancelled } = await requestCancel(client.database.pool, id);
-    if (c.values.json) process.stdout.write(`${JSON.stringify({ cancelled, video: videoJson(video) }, null, 2)}\n`);
+    const { video, cancelled, jobsCancelled } = await requestCancel({ db: client.database.pool, boss: client.boss }, id);
+    if (c.values.json) process.stdout.write(`${JSON.stringify({ cancelled, jobsCancelled, video: videoJson(video) }, null, 2)}\n`);
     if (video.state !== 'cancelled') {
       // Nothing to stop: a settled video is left as it is.
       process.stderr.write(`heaters: video ${id} is ${video.state}; nothing to cancel\n`);

@@ -5,9 +5,12 @@
 // stage then records the run as `cancelled` and completes its job: no retry, no dead letter
 // (pipeline/stage.ts). A stage that has not started yet sees the state and skips.
 import pg from 'pg';
-import { cancelVideo, withTransaction } from '../db/index.ts';
+import type { PgBoss } from 'pg-boss';
+import { cancelVideo, getVideo, withTransaction } from '../db/index.ts';
 import type { Video } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
+import { HOST_STAGES, QUEUES, hostQueue } from '../queue/names.ts';
+import { inTx } from './tx.ts';
 
 export const CANCEL_CHANNEL = 'heaters_cancel';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,15 +27,37 @@ export class VideoCancelledError extends Error {
 
 /**
  * Cancel a video (client side). Idempotent: cancelling a cancelled video notifies again (a daemon that
- * missed the first notification aborts now); a ready or failed video is left as it is.
+ * missed the first notification aborts now); a ready or failed video is left as it is. The video's
+ * waiting chain jobs are cancelled in the same transaction, so none is left to start after a later
+ * `retry` sends the video's new first job.
  */
-export async function requestCancel(db: pg.Pool, videoId: string): Promise<{ video: Video; cancelled: boolean }> {
-  return withTransaction(db, async (client) => {
+export async function requestCancel(deps: { db: pg.Pool; boss: PgBoss }, videoId: string): Promise<{ video: Video; cancelled: boolean; jobsCancelled: number }> {
+  const before = await getVideo(deps.db, videoId);
+  // Only queues that exist (a host that never ran a stage has none of its own).
+  const queues: string[] = [];
+  for (const name of chainQueues(before?.hostId ?? null)) if (await deps.boss.getQueue(name)) queues.push(name);
+  return withTransaction(deps.db, async (client) => {
     const res = await cancelVideo(client, videoId);
-    // Delivered at commit, to every listening daemon.
-    if (res.video.state === 'cancelled') await client.query('SELECT pg_notify($1, $2)', [CANCEL_CHANNEL, videoId]);
-    return res;
+    let jobsCancelled = 0;
+    if (res.video.state === 'cancelled') {
+      const db = inTx(client);
+      for (const queue of queues) {
+        // Waiting jobs only: a running one is stopped by its daemon (below) and completes itself.
+        const jobs = await deps.boss.findJobs(queue, { data: { videoId }, queued: true, db });
+        if (jobs.length) await deps.boss.cancel(queue, jobs.map((j) => j.id), { db });
+        jobsCancelled += jobs.length;
+      }
+      // Delivered at commit, to every listening daemon.
+      await client.query('SELECT pg_notify($1, $2)', [CANCEL_CHANNEL, videoId]);
+    }
+    return { ...res, jobsCancelled };
   });
+}
+
+/** Every queue a video's chain job can wait in: the download queue, and each later stage's shared
+ * queue and its queue on the host the video is placed on. */
+function chainQueues(hostId: string | null): string[] {
+  return [QUEUES.download, ...HOST_STAGES.flatMap((s) => [QUEUES[s], ...(hostId ? [hostQueue(s, hostId)] : [])])];
 }
 
 export interface CancelWatch {
