@@ -15,7 +15,7 @@ import type { SampleSpec } from '../src/cli/sample.ts';
 import { listArtefacts } from '../src/db/index.ts';
 import {
   cutClip, exportKeyOf, frameHashes, frameIndex, getExport, listExports, loadTimeline, renderTimeline, requestClipExport,
-  requestVideoExport, restoreState, timecodeRate, framesToTimecode, timecodeToFrames, verifyCut, waitExports,
+  requestGroupExport, requestVideoExport, restoreState, timecodeRate, framesToTimecode, timecodeToFrames, verifyCut, waitExports,
   isExportError, rationalSeconds,
 } from '../src/export/index.ts';
 import type { CutResult, FrameIndex, Timeline } from '../src/export/index.ts';
@@ -520,6 +520,28 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
       await browser.close();
       await rm(profile, { recursive: true, force: true });
     }
+  });
+
+  test('a group: one file per run of adjacent clips, spanning the run; groups in the edit lists', async () => {
+    const [a, b, c] = await clipIds();
+    const g = '7e0c3f5a-0000-4000-8000-00000000000a';
+    const h = '7e0c3f5a-0000-4000-8000-00000000000b';
+    await d.deps.db.query(`UPDATE heaters.clips SET group_id = $1 WHERE id = ANY($2)`, [g, [b, c]]);
+    const rows = await requestGroupExport(d.deps, g, 'exact');
+    assert.equal(rows.length, 1, 'clips 2 and 3 are adjacent: one file');
+    const [r] = await waitExports(d.deps.db, rows.map((x) => x.id), { timeoutMs: 60_000, intervalMs: 50 });
+    assert.equal(r!.state, 'done', `${r!.errorCode}: ${r!.errorMessage}`);
+    assert.deepEqual([r!.startFrame, r!.endFrame, r!.frames], [50, 150, 100]);
+    assert.equal(r!.clipId, b, 'named by its first clip');
+    await d.deps.db.query(`UPDATE heaters.clips SET group_id = $1 WHERE id = ANY($2)`, [h, [a, c]]);
+    const split = await requestGroupExport(d.deps, h, 'copy');
+    assert.deepEqual(split.map((x) => [x.startFrame, x.endFrame]), [[0, 50], [90, 150]], 'not adjacent: one file each');
+    await waitExports(d.deps.db, split.map((x) => x.id), { timeoutMs: 60_000, intervalMs: 50 });
+    const tl = await loadTimeline(d.deps.db, videoId, 'all');
+    assert.equal(tl.groupsAvailable, true);
+    assert.deepEqual(tl.clips.map((x) => x.group), [h, g, h]);
+    assert.match(renderTimeline('edl', tl), new RegExp(`group=${g}`));
+    await assert.rejects(requestGroupExport(d.deps, '7e0c3f5a-0000-4000-8000-0000000000ff', 'copy'), (e) => isExportError(e, 'bad_request'));
   });
 });
 

@@ -10,6 +10,7 @@ import {
   parseMode,
   renderTimeline,
   requestClipExport,
+  requestGroupExport,
   requestVideoExport,
   waitExports,
   type ExportRow,
@@ -28,6 +29,7 @@ type Ctx = {
 export const EXPORT_USAGE =
   'export clip <clipId> --mode copy|exact|master [--out PATH] [--wait] [--json]\n' +
   '  export video <videoId> --mode copy|exact|master [--state approved|all] [--wait] [--json]\n' +
+  '  export group <groupId> --mode copy|exact|master [--wait] [--json]   (one file per run of adjacent clips)\n' +
   '  export timeline <videoId> --format edl|fcpxml|otio|csv|json [--state approved|all]\n' +
   '                                   export clips as files in the store, or a video\'s clips as an edit list';
 
@@ -36,7 +38,7 @@ const BAD_INPUT = new Set(['bad_request', 'clip_not_found', 'video_not_found', '
 
 export async function exportCommand(c: Ctx): Promise<number> {
   const [sub, id] = c.args;
-  if (!sub || !['clip', 'video', 'timeline'].includes(sub)) throw new UsageError('export needs clip, video or timeline');
+  if (!sub || !['clip', 'video', 'group', 'timeline'].includes(sub)) throw new UsageError('export needs clip, video, group or timeline');
   if (!id) throw new UsageError(`export ${sub} needs an id`);
   const state = stateOf(c.values.state);
   const client = await openClient(c.cfg, c.logger);
@@ -52,7 +54,12 @@ export async function exportCommand(c: Ctx): Promise<number> {
     if (!c.values.mode) throw new UsageError('--mode copy|exact|master is required');
     const mode = parseMode(c.values.mode);
     const deps = { db: client.database.pool, boss: client.boss };
-    let rows: ExportRow[] = sub === 'clip' ? [await requestClipExport(deps, id, mode)] : await requestVideoExport(deps, id, mode, state);
+    let rows: ExportRow[] =
+      sub === 'clip'
+        ? [await requestClipExport(deps, id, mode)]
+        : sub === 'group'
+          ? await requestGroupExport(deps, id, mode)
+          : await requestVideoExport(deps, id, mode, state);
     const out = sub === 'clip' ? c.values.out : undefined;
     if (c.values.out && sub !== 'clip') throw new UsageError('--out is for export clip');
     if (c.values.wait || out) {

@@ -46,6 +46,15 @@ export async function videoClips(db: Db, videoId: string, state: 'approved' | 'a
   return rows.map(toClip);
 }
 
+/** The clips of a group, in order (empty when there is no such group or no groups at all). */
+export async function groupClips(db: Db, groupId: string): Promise<ExportClip[]> {
+  const { rows } = await db.query<ClipRow>(
+    `SELECT ${CLIP_COLUMNS} FROM heaters.clips c WHERE to_jsonb(c) ->> 'group_id' = $1 ORDER BY c.video_id, c.idx`,
+    [groupId],
+  );
+  return rows.map(toClip);
+}
+
 /** Whether clips can be grouped in this database (the review room's group_id column). */
 export async function groupsAvailable(db: Db): Promise<boolean> {
   const { rows } = await db.query(

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { EXPORT_MODES } from './cut.ts';
 import { getExport, listExports, type ExportRow } from './db.ts';
 import { ExportError } from './errors.ts';
-import { requestClipExport, requestVideoExport } from './request.ts';
+import { requestClipExport, requestGroupExport, requestVideoExport } from './request.ts';
 import { loadTimeline, renderTimeline, TIMELINE_CONTENT_TYPES, TIMELINE_FORMATS } from './timeline.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -115,6 +115,27 @@ export async function exportRoutes(app: App, deps: Deps): Promise<void> {
       if (!b) return reply;
       return guard(reply, async () => {
         const rows = await requestVideoExport({ db, boss: b }, req.params.videoId, req.body.mode, req.body.state);
+        return reply.code(202).send({ exports: rows.map(exportOut) });
+      });
+    },
+  );
+
+  app.post(
+    '/api/groups/:groupId/export',
+    {
+      schema: {
+        tags: ['export'],
+        summary: 'Export a group of clips: one file per run of adjacent clips',
+        params: z.object({ groupId: z.uuid() }),
+        body: z.object({ mode: z.enum(EXPORT_MODES) }),
+        response: { 202: z.object({ exports: z.array(ExportOut) }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = boss(reply);
+      if (!b) return reply;
+      return guard(reply, async () => {
+        const rows = await requestGroupExport({ db, boss: b }, req.params.groupId, req.body.mode);
         return reply.code(202).send({ exports: rows.map(exportOut) });
       });
     },

@@ -7,7 +7,7 @@ export { frameIndex, frameHashes, type FrameIndex } from './frames.ts';
 export { getExport, listExports, exportKeyOf, type ExportRow, type ExportState } from './db.ts';
 export type { ExportDeps } from './deps.ts';
 export { ExportJob } from './job.ts';
-export { requestClipExport, requestVideoExport, waitExports, parseMode } from './request.ts';
+export { requestClipExport, requestGroupExport, requestVideoExport, waitExports, parseMode } from './request.ts';
 export { registerExportWorkers, runExportJob, exportObjectKey, RESTORE_RECHECK_S, type ExportOutput } from './stage.ts';
 export { hydrateMaster, needsRestore, restoreState, ARCHIVE_CLASSES } from './master.ts';
 export { loadTimeline, renderTimeline, TIMELINE_FORMATS, TIMELINE_CONTENT_TYPES, type TimelineFormat } from './timeline.ts';

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { getVideo, withTransaction } from '../db/index.ts';
 import { QUEUES } from '../queue/index.ts';
 import { EXPORT_MODES, type ExportMode } from './cut.ts';
-import { getClip, getExport, upsertExport, videoClips, type ExportClip, type ExportRow } from './db.ts';
+import { getClip, getExport, groupClips, upsertExport, videoClips, type ExportClip, type ExportRow } from './db.ts';
 import { ExportError } from './errors.ts';
 import type { ExportJob } from './job.ts';
 
@@ -54,6 +54,28 @@ export async function requestVideoExport(
   if (clips.length === 0) throw new ExportError('bad_request', `video ${videoId} has no ${state === 'approved' ? 'approved ' : ''}clips`);
   const rows: ExportRow[] = [];
   for (const clip of clips) rows.push(await requestFor(deps, clip, mode));
+  return rows;
+}
+
+/**
+ * Export a group: one file per run of adjacent clips (the usual group is one run: clips grouped
+ * with their neighbours), covering the run from its first clip's start to its last clip's end. The
+ * export row names the run's first clip and carries the run's range, so its key differs from that
+ * clip's own export.
+ */
+export async function requestGroupExport(deps: RequestDeps, groupId: string, mode: ExportMode): Promise<ExportRow[]> {
+  const clips = await groupClips(deps.db, groupId);
+  if (clips.length === 0) throw new ExportError('bad_request', `no clips in group ${groupId}`);
+  const video = await getVideo(deps.db, clips[0]!.videoId);
+  if (video?.state !== 'ready') throw new ExportError('video_not_ready', `video ${clips[0]!.videoId} is not ready`);
+  const runs: ExportClip[] = [];
+  for (const c of clips) {
+    const last = runs.at(-1);
+    if (last && last.videoId === c.videoId && last.endFrame === c.startFrame) runs[runs.length - 1] = { ...last, endFrame: c.endFrame, endS: c.endS };
+    else runs.push({ ...c });
+  }
+  const rows: ExportRow[] = [];
+  for (const run of runs) rows.push(await requestFor(deps, run, mode));
   return rows;
 }
 
