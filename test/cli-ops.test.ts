@@ -271,7 +271,8 @@ describe('run: --json, and on a terminal', () => {
     assert.deepEqual(doc.report.runs.map((x) => x.stage), ['download', 'preprocess', 'detect', 'finalize']);
   });
 
-  test('run on a pseudo-terminal: progress bars per stage, no JSON log lines', async () => {
+  test('run on a pseudo-terminal: progress bars per stage, no JSON log lines', async (t) => {
+    if ((await execa('script', ['--version'], { reject: false })).exitCode !== 0) return t.skip('script(1) from util-linux is not installed');
     const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [1, 2] });
     // script(1) gives the command a terminal on stdin/stdout/stderr and copies what it draws to our pipe.
     const line = [NODE, CLI, 'run', file].map((a) => `'${a}'`).join(' ');
