@@ -30,5 +30,5 @@ if [ ! -x node_modules/.bin/node ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want"
 fi
 
 # Node 24 comes from the npm registry (devDependency `node`); the machine's node is left alone.
-node_modules/.bin/node -e 'const [M,m]=process.versions.node.split(".").map(Number); if (M<22||(M===22&&m<12)) { console.error("setup: need Node >= 22.12, got "+process.version); process.exit(1) }'
+node_modules/.bin/node -e 'const [M,m]=process.versions.node.split(".").map(Number); if (M<22||(M===22&&m<18)) { console.error("setup: need Node >= 22.18 (type stripping without flags), got "+process.version); process.exit(1) }'
 /usr/bin/python3 -c 'import cv2, numpy, yt_dlp' || { echo "setup: /usr/bin/python3 lacks cv2/numpy/yt_dlp" >&2; exit 1; }
