@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.ts';
 import { startDaemon } from '../src/daemon.ts';
-import { listArtefacts } from '../src/db/index.ts';
+import { listArtefacts, listStageRuns } from '../src/db/index.ts';
+import { jpegSize } from '../src/review/thumbs.ts';
 import { HttpConfigError, buildHttp, checkBind, isLoopback, tokenMatches } from '../src/http/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { S3Store } from '../src/storage/index.ts';
@@ -97,6 +98,27 @@ describe('loopback listener (no token)', () => {
     assert.deepEqual(Buffer.from(await tail.arrayBuffer()), whole.subarray(whole.length - 10));
     const bad = await fetch(`${d.url}${media.proxy.url}`, { headers: { range: `bytes=${whole.length + 5}-` } });
     assert.equal(bad.status, 416);
+  });
+
+  test('thumbnail strip: one sprite sheet and its index per video, made in finalize, its cost recorded', async () => {
+    const media = await json(await fetch(`${d.url}/api/videos/${videoId}/media`));
+    assert.ok(media.thumbs, 'a strip');
+    const { index } = media.thumbs;
+    assert.equal(index.columns, 20);
+    assert.ok(index.count >= 1 && index.times.length === index.count);
+    assert.equal(index.times[0], 0);
+    assert.equal(index.height, 120, '160 px wide tiles of a 4:3 video');
+    const r = await fetch(`${d.url}${media.thumbs.url}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/jpeg');
+    const jpeg = Buffer.from(await r.arrayBuffer());
+    assert.deepEqual(jpegSize(jpeg), { width: 20 * 160, height: index.rows * 120 });
+    const runs = await listStageRuns(d.deps.db, videoId);
+    const fin = runs.find((x) => x.stage === 'finalize' && x.ok);
+    const cost = (fin?.details as { thumbs?: { ms: number; bytes: number } }).thumbs;
+    assert.ok(cost && cost.ms > 0 && cost.bytes === jpeg.length, JSON.stringify(fin?.details));
+    const arts = (await listArtefacts(d.deps.db, videoId)).filter((a) => a.kind === 'thumbs');
+    assert.equal(arts.length, 1, 'stored once');
   });
 
   test('traversal attempts in media routes get 404', async () => {

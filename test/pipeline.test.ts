@@ -105,7 +105,7 @@ async function progressiveRemuxEndToEnd(d: TestDaemon, url: string) {
   for (const c of clips) assert.ok(c.keyframeS !== null && c.keyframeS <= c.startS + 1e-6, 'each clip has a keyframe at or before its start');
   assert.equal(existsSync(path.join(d.deps.cfg.workDir, v.id)), false, 'workspace deleted');
   const ops = await d.storeOps(v.id);
-  assert.equal(ops.put ?? 0, 1, 'one PUT');
+  assert.equal(ops.put ?? 0, 2, 'one PUT per artefact: the proxy and the thumbnail strip');
   assert.equal(ops.get ?? 0, 0, 'no GET');
   assert.equal(ops.head ?? 0, 0, 'no HEAD');
 }
@@ -128,7 +128,7 @@ describe('ingest chain (S3 store)', () => {
     await daemon?.close();
   });
 
-  test('progressive H.264/AAC MP4: remux, clips at the cut frames, exactly one PUT', async () => {
+  test('progressive H.264/AAC MP4: remux, clips at the cut frames, one PUT per artefact (proxy, thumbnail strip)', async () => {
     await progressiveRemuxEndToEnd(daemon, cutUrl('h264_aac'));
   });
 
@@ -154,7 +154,7 @@ describe('ingest chain (S3 store)', () => {
     assert.equal(starts.length, expected.length, `cuts ${starts} vs ${expected}`);
   });
 
-  test('--master: FFV1 master stored too, with its storage class: 2 PUTs', async () => {
+  test('--master: FFV1 master stored too, with its storage class: 3 PUTs (proxy, master, strip)', async () => {
     const v = await ready(daemon, media.url(samples.mp4.urlPath), { master: true });
     const arts = await listArtefacts(daemon.deps.db, v.id);
     const master = arts.find((a) => a.kind === 'master');
@@ -163,7 +163,7 @@ describe('ingest chain (S3 store)', () => {
     const local = path.join(scratch, `${v.id}.mkv`);
     await daemon.deps.store.get(master.objectKey, local);
     assert.equal((await probe(local, bins)).video?.codec, 'ffv1');
-    assert.equal((await daemon.storeOps(v.id)).put, 2);
+    assert.equal((await daemon.storeOps(v.id)).put, 3, 'proxy, master, thumbnail strip');
   });
 
   test('per-ingest detector parameters reach the detector; unknown ones are refused before a video exists', async () => {
@@ -197,7 +197,7 @@ describe('ingest chain (S3 store)', () => {
     assert.equal(redo.storeOps?.get, 1);
     assert.equal(redo.storeOps?.put ?? 0, 0);
     const ops = await daemon.storeOps(v.id);
-    assert.equal(ops.put, 1, 'still the one PUT of the first run');
+    assert.equal(ops.put, 2, 'still the PUTs of the first run (proxy, thumbnail strip)');
     assert.equal(sumEncodes(await listStageRuns(daemon.deps.db, v.id)), 0);
     await assert.rejects(requestRedetect(daemon.deps, v.id, { bogus: 1 }), z.ZodError);
   });

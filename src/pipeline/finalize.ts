@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { listArtefacts, markReady, upsertArtefact } from '../db/index.ts';
+import { storeThumbStrip } from '../review/thumbs.ts';
 import { FinalizeJob } from './jobs.ts';
 import { recoverProxy } from './source.ts';
 import { defineStage } from './stage.ts';
@@ -50,6 +51,17 @@ export const finalizeStage = defineStage('finalize', FinalizeJob, async (ctx) =>
   if (missing) ({ proxyPath, masterPath } = await recoverProxy(ctx));
   if (!stored.has('proxy')) await store(ctx, 'proxy', proxyPath);
   if (wantMaster && !stored.has('master') && masterPath) await store(ctx, 'master', masterPath);
+  // The review page's thumbnail strip (src/review/thumbs.ts): one keyframe-only pass over the local proxy.
+  if (!stored.has('thumbs') && video.keyframeTimes?.length) {
+    try {
+      const t = await storeThumbStrip({ ffmpeg: deps.bins.ffmpeg, db: deps.db, store: deps.store, videoId: video.id, proxyPath, keyframes: video.keyframeTimes, signal: ctx.signal });
+      ctx.metrics.addStoreOps(t.ops);
+      ctx.metrics.details.thumbs = { ms: t.ms, bytes: t.bytes, tiles: t.tiles };
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.log.warn({ err }, 'thumbnail strip not made (the video is fine without it)');
+    }
+  }
   return {
     commit: async (tx) => void (await markReady(tx, video.id)),
     after: () => removeWorkspace(workspace(deps.cfg.workDir, video.id)),

@@ -58,10 +58,17 @@
     $('head').style.left = `${(100 * state.frame) / total}%`;
   }
 
-  function thumbStyle(el, clip) {
+  /** The tile showing time `t` (the last tile at or before it). */
+  function tileAt(t) {
+    const times = state.thumbs.index.times;
+    let i = 0;
+    while (i + 1 < times.length && times[i + 1] <= t + 1e-6) i++;
+    return i;
+  }
+  function thumbStyle(el, clip, at = clip ? clip.startS : 0) {
     const t = state.thumbs;
     if (!t) return;
-    const i = Math.min(t.index.count - 1, Math.floor(clip.startS / t.index.interval));
+    const i = tileAt(at);
     const col = i % t.index.columns;
     const row = Math.floor(i / t.index.columns);
     const scale = 112 / t.index.width;
@@ -178,6 +185,23 @@
       say(`refused: ${err.code}: ${err.message}`, 'refused');
     }
   }
+
+  // Hover scrubbing: the strip's tile under the pointer on the bar.
+  const hover = document.createElement('div');
+  hover.id = 'hover';
+  hover.className = 'pic';
+  hover.hidden = true;
+  $('bar').append(hover);
+  $('bar').addEventListener('mousemove', (e) => {
+    if (!state.thumbs || !state.video) return;
+    const r = $('bar').getBoundingClientRect();
+    const frac = Math.max(0, Math.min(1, (e.clientX - r.left) / r.width));
+    const t = frac * ((state.video.frameCount || 1) / fps());
+    thumbStyle(hover, null, t);
+    hover.style.left = `${Math.min(r.width - 112, Math.max(0, e.clientX - r.left - 56))}px`;
+    hover.hidden = false;
+  });
+  $('bar').addEventListener('mouseleave', () => (hover.hidden = true));
 
   // Looping the clip's range, and the frame counter while playing.
   player.addEventListener('timeupdate', () => {
