@@ -6,6 +6,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type pg from 'pg';
@@ -14,7 +15,9 @@ import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
 import { ytDlpAge } from '../src/cli/doctor.ts';
 import { createDb, createOrGetVideo, failVideo, getVideo, listStageRuns, migrate } from '../src/db/index.ts';
 import { loadConfig } from '../src/config.ts';
-import { resolveLogSettings } from '../src/log/index.ts';
+import { createLogger, resolveLogSettings } from '../src/log/index.ts';
+import { progressBars } from '../src/cli/progress.ts';
+import type { Video } from '../src/db/index.ts';
 import { resolveFfmpeg } from '../src/media/index.ts';
 import { requestCancel } from '../src/pipeline/cancel.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
@@ -197,6 +200,24 @@ describe('logs for people and for programs', () => {
     assert.equal(loadConfig({}).log.format, 'auto');
     assert.equal(loadConfig({ NODE_ENV: 'development' }).log.format, 'pretty');
     assert.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT/);
+  });
+});
+
+describe('progress bars', () => {
+  test('bars per stage on a terminal; a log line meanwhile is drawn above them, not through them', () => {
+    let drawn = '';
+    const tty = Object.assign(new Writable({ write: (c, _e, cb) => void ((drawn += String(c)), cb()) }), { isTTY: true, columns: 120 });
+    const bars = progressBars(tty as unknown as NodeJS.WriteStream);
+    const base = { progress: null } as unknown as Video;
+    bars.update({ ...base, state: 'downloading', progress: { stage: 'download', percent: 40, downloaded_bytes: 2048 } });
+    // A logger on its default destination (stderr) while the bars are up.
+    createLogger({ format: 'json', level: 'warn' }).warn('marker-during-bars');
+    bars.update({ ...base, state: 'detecting', progress: { stage: 'detect', percent: 50 } });
+    bars.stop();
+    assert.match(drawn, /download\s+█+\s+100%\s+done/);
+    assert.match(drawn, /preprocess\s+█+\s+100%/);
+    assert.match(drawn, /detect\s+█+░+\s+50%/);
+    assert.match(drawn, /"msg":"marker-during-bars"/, 'the log line went to the terminal through the bars');
   });
 });
 

@@ -3,6 +3,7 @@
 // fills to 100 % when the video moves past it; a stage without a percent shows its state only.
 import cliProgress from 'cli-progress';
 import type { Video } from '../db/index.ts';
+import { routeTerminalLogs } from '../log/index.ts';
 import { bytes } from './format.ts';
 
 const STAGES = [
@@ -26,12 +27,14 @@ export function progressBars(out: NodeJS.WriteStream): ProgressView {
       hideCursor: true,
       clearOnComplete: false,
       autopadding: true,
-      // Redrawn on our updates (the row changes at most twice a second), not on a timer of its own.
+      // Redrawn at most 10 times a second; the row itself changes at most twice a second.
       noTTYOutput: false,
       fps: 10,
     },
     cliProgress.Presets.shades_classic,
   );
+  // Log lines (a warning mid-run) are drawn above the bars, not through them.
+  routeTerminalLogs((line) => multi.log(line.endsWith('\n') ? line : `${line}\n`));
   const bars = new Map<string, cliProgress.SingleBar>();
   const bar = (name: string) => {
     let b = bars.get(name);
@@ -56,6 +59,8 @@ export function progressBars(out: NodeJS.WriteStream): ProgressView {
       b.update(pct === undefined ? b.getProgress() * 100 : Math.min(100, pct), { info: infoOf(p) });
     },
     stop() {
+      routeTerminalLogs(undefined);
+      multi.update(); // flushes log lines still buffered (stop() alone drops them)
       multi.stop();
     },
   };

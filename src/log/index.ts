@@ -1,5 +1,5 @@
 // Public face of the logging module: import from here, not from the files behind it.
-export { createLogger, formatMessage, isRedactingLogger, LEVELS, LOG_FORMATS, resolveLogSettings } from './logger.ts';
+export { createLogger, formatMessage, isRedactingLogger, LEVELS, LOG_FORMATS, resolveLogSettings, routeTerminalLogs } from './logger.ts';
 export type { CreateLoggerOptions, LevelName, LogFormat, Logger } from './logger.ts';
 export {
   REDACTED,

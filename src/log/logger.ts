@@ -77,7 +77,8 @@ export function createLogger(opts: CreateLoggerOptions = {}): Logger {
     },
   };
 
-  const dest = destination ?? pino.destination({ dest: 2, sync: true });
+  // The default stderr destination goes through the terminal hand-off (see routeTerminalLogs).
+  const dest = destination ?? toTerminal(pino.destination({ dest: 2, sync: true }));
   const stream = pretty ? prettyStream(dest, destination === undefined) : (dest as DestinationStream);
   const logger = pino(options, stream);
   Object.defineProperty(logger, REDACTING, { value: true });
@@ -109,6 +110,24 @@ function scrubChildBindings(logger: Logger): void {
   };
   Object.defineProperty(logger, 'child', { value: scrubbedChild, writable: true, configurable: true });
   Object.defineProperty(logger, 'setBindings', { value: scrubbedSetBindings, writable: true, configurable: true });
+}
+
+// While live progress bars own the terminal (cli/progress.ts), lines for stderr are handed to them
+// and drawn above the bars instead of being written through them.
+let terminalSink: ((text: string) => void) | undefined;
+
+/** Hand stderr log lines to `sink` (undefined: write them to stderr again). */
+export function routeTerminalLogs(sink: ((text: string) => void) | undefined): void {
+  terminalSink = sink;
+}
+
+function toTerminal(stderr: DestinationStream): DestinationStream {
+  return {
+    write(line: string) {
+      if (terminalSink) terminalSink(line);
+      else stderr.write(line);
+    },
+  };
 }
 
 /** pino-pretty formatting done inline (no worker thread, no async pipe): lines reach the
