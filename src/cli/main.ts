@@ -1,5 +1,7 @@
-// `heaters` command line. Output meant for people and scripts goes to stdout; logs go to stderr.
-// Exit codes: 0 ok, 1 the video failed (typed error printed), 2 usage, 3 internal error.
+// `heaters` command line. Output meant for people and scripts goes to stdout (`--json`: one JSON
+// document); logs and progress go to stderr (pretty and quiet on a terminal, JSON lines otherwise).
+// Exit codes: 0 ok, 1 the video failed (typed error printed) or a doctor check failed, 2 usage, an
+// unknown id or a refused operation, 3 internal error.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -102,7 +104,6 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const USAGE = `usage: heaters <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
-
 
 /** A bare path becomes an absolute local path; URLs pass through untouched (validated later, typed). */
 function normalizeSource(arg: string): string {
