@@ -205,7 +205,8 @@ async function redetect(c: CommandContext, id: string, params: Record<string, un
 /** One shot: start a daemon, ingest, follow, print (tables, or one JSON object with --json), stop. */
 async function run(c: CommandContext, source: string | undefined): Promise<number> {
   const { cfg, logger } = c;
-  const d = await startDaemon(cfg, logger);
+  // A one-shot run serves no HTTP: it must not fight a running daemon for its port.
+  const d = await startDaemon({ ...cfg, http: { ...cfg.http, port: 0 } }, logger);
   const stopOnSignal = () => void d.stop();
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
