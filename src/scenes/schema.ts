@@ -89,6 +89,8 @@ const DetectParamsShape = z.object({
     merge_rate: z.number().min(0),
     /** ... and the frame halfway made of their outer ends this closely (cf. gradual_mix) */
     merge_mix: z.number().min(0),
+    /** a merged transition is located again over its parts' span widened by this share each side */
+    merge_extend: z.number().min(0).max(1),
     /** a wipe: the middle is made of whole pixels of the ends, this much closer than to their average */
     wipe_pick: z.number().min(0).max(1),
     /** pixels whose ends differ by at least this (sum over BGR) time a wipe's edge */
@@ -125,7 +127,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   hist_ratio: 4.0,
   hist_floor: 0.02,
   hist_content_min: 6.0,
-  concentration: 0.55,
+  concentration: 0.65,
   concentration_lag: 5,
   cut_thumb_min: 12.0,
   thumb_min: 14.0,
@@ -158,6 +160,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   uniform_std: 10.0,
   merge_rate: 0.5,
   merge_mix: 0.25,
+  merge_extend: 0.15,
   wipe_pick: 0.6,
   wipe_informative: 90,
   step_width: 4,

@@ -4,6 +4,7 @@ Shared by the hard-cut, flash and gradual passes, so every pass measures "how di
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from .signal import LAGS
@@ -11,7 +12,13 @@ from .signal import LAGS
 
 def thumb_dist(thumbs: np.ndarray, i: int, j: int) -> float:
     """Mean absolute BGR difference of two thumbnails, 0-255."""
-    return float(np.abs(thumbs[i].astype(np.int16) - thumbs[j].astype(np.int16)).mean())
+    return float(cv2.norm(thumbs[i], thumbs[j], cv2.NORM_L1)) / thumbs[i].size
+
+
+def dist_from(thumbs: np.ndarray, ref: int, frames: np.ndarray) -> np.ndarray:
+    """thumb_dist(ref, f) for every f in frames."""
+    d = np.abs(thumbs[frames].astype(np.int16) - thumbs[ref].astype(np.int16))
+    return d.reshape(len(frames), -1).mean(axis=1).astype(np.float32)
 
 
 def hist_dist(hist: np.ndarray, i: int, j: int) -> float:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import lag_distance, rolling_max, thumb_dist
+from .distance import dist_from, lag_distance, rolling_max, thumb_dist
 from .signal import Signals
 
 
@@ -153,19 +153,8 @@ def _steady_change(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi
     sides = []
     for start, stop in ((max(lo, a_i - span), a_i - lag), (b_i, min(hi, b_i + span) - lag)):
         if stop >= start:
-            sides.append(min(thumb_dist(thumbs, j, j + lag) for j in range(start, stop + 1)))
+            sides.append(float(lag_distance(thumbs[start:stop + lag + 1], lag).min()))
     return min(sides) / max(across, 1e-6) if sides else None
-
-
-def _lag_distance(thumbs: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
-    """mean |thumb[i] - thumb[i-k]| for i = k..n-1, in chunks to bound the temporary memory."""
-    n = thumbs.shape[0]
-    out = np.empty(n - k, dtype=np.float32)
-    for s in range(k, n, chunk):
-        e = min(n, s + chunk)
-        d = np.abs(thumbs[s:e].astype(np.int16) - thumbs[s - k:e - k].astype(np.int16))
-        out[s - k:e - k] = d.reshape(e - s, -1).mean(axis=1)
-    return out
 
 
 def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int, p: dict[str, Any]) -> dict:
@@ -204,6 +193,7 @@ def locate(thumbs: np.ndarray, a_i: int, b_i: int, lo: int, hi: int, p: dict[str
             steps = _change_span(thumbs, a_i, b_i, a_i + mid, lo, hi, dab, p)
             if steps is not None:
                 mid = int(round((steps[0] + steps[1]) / 2)) - a_i
+
         if is_wipe:
             # A wipe: each pixel switches from A to B in one jump as the edge passes; the middle
             # is when half of the informative pixels have switched. Unlike the test above, this
@@ -242,16 +232,19 @@ def _change_span(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: 
         return None
     f = thumbs[e0:e1 + 1]
     d1 = np.abs(np.diff(f.astype(np.int16), axis=0)).reshape(e1 - e0, -1).mean(axis=1)  # d1[j]: e0+j -> e0+j+1
-    best_s = best_e = None
-    up = down = -np.inf
-    for j in range(w, len(d1) - w + 1):
-        x = e0 + j  # the frame between d1[j-1] and d1[j]
-        before, after = float(d1[j - w:j].mean()), float(d1[j:j + w].mean())
-        if a_i - pad <= x <= mid and after - before > up:
-            up, best_s = after - before, j
-        if mid <= x <= b_i + pad and before - after > down:
-            down, best_e = before - after, j
-    if best_s is None or best_e is None or best_e - best_s < 2:
+    # for j = w .. len(d1)-w: the frame x = e0 + j sits between d1[j-1] and d1[j]
+    csum = np.concatenate(([0.0], np.cumsum(d1, dtype=np.float64)))
+    js = np.arange(w, len(d1) - w + 1)
+    before = (csum[js] - csum[js - w]) / w
+    after = (csum[js + w] - csum[js]) / w
+    xs = e0 + js
+    rise = np.where((xs >= a_i - pad) & (xs <= mid), after - before, -np.inf)
+    fall = np.where((xs >= mid) & (xs <= b_i + pad), before - after, -np.inf)
+    if not (np.isfinite(rise).any() and np.isfinite(fall).any()):
+        return None
+    best_s, best_e = int(js[int(np.argmax(rise))]), int(js[int(np.argmax(fall))])
+    up, down = float(rise.max()), float(fall.max())
+    if best_e - best_s < 2:
         return None
     rate = dab / (best_e - best_s)
     jitter_s = float(d1[best_s - w:best_s].std())
@@ -265,13 +258,11 @@ def _change_span(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: 
 def _drift(thumbs: np.ndarray, ref: int, n: int, step: int, bound: int) -> np.ndarray:
     """d[j] = distance from frame ref to frame ref + step*j (j < n), stopping at bound (the
     shot's end): how much the picture drifts by itself over j frames just outside the window."""
-    out = np.zeros(n, dtype=np.float32)
-    for j in range(1, n):
-        f = ref + step * j
-        if (f < bound) if step < 0 else (f > bound):
-            out[j:] = out[j - 1]
-            break
-        out[j] = thumb_dist(thumbs, ref, f)
+    last = max(0, min(n - 1, (ref - bound) if step < 0 else (bound - ref)))
+    frames = ref + step * np.arange(last + 1)
+    out = np.empty(n, dtype=np.float32)
+    out[:last + 1] = dist_from(thumbs, ref, frames)
+    out[last + 1:] = out[last]
     return out
 
 
@@ -306,8 +297,8 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
     white: a fade through a colour), or the picture keeps changing all the way between them (at least
     merge_rate times the average rate from the first one's start to the second one's end) and the
     halfway frame is made of those two ends (a blend x*A + y*B + z). Two separate transitions have a
-    calmer shot between them. The merged transition
-    is located again from the first one's start to the second one's end."""
+    calmer shot between them. The merged transition is located again from the first one's start to
+    the second one's end, widened by merge_extend of that span each side (within the shots)."""
     span = max(p["gradual_lags"])
     out: list[dict] = []
     for cut in sorted(cuts, key=lambda c: c["frame"]):
@@ -316,18 +307,22 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             a_i, b_i = prev["a"], cut["b"]
             mid = (prev["frame"] + cut["frame"]) // 2
             dab = thumb_dist(thumbs, a_i, b_i)
-            between = range(prev["frame"], cut["frame"] + 1)
+            f0, f1 = prev["frame"], cut["frame"]
             q = MERGE_HALF
             # flat frames strictly between them, not reaching either (that would be the middle of
             # one of them: a short fade through black next to another transition)
-            flat_at = [j for j in between if float(thumbs[j].astype(np.float32).std()) <= p["uniform_std"]]
-            flat = bool(flat_at) and flat_at[0] > prev["frame"] + q and flat_at[-1] < cut["frame"] - q
+            stds = thumbs[f0:f1 + 1].reshape(f1 - f0 + 1, -1).std(axis=1)
+            flat_at = np.flatnonzero(stds <= p["uniform_std"]) + f0
+            flat = bool(flat_at.size) and flat_at[0] > f0 + q and flat_at[-1] < f1 - q
             # the picture keeps changing all the way between them (a shot between two transitions
             # is calm somewhere): the slowest change over 2q frames against the average rate
-            slowest = min(thumb_dist(thumbs, max(0, j - q), min(thumbs.shape[0] - 1, j + q)) for j in between)
+            e0, e1 = max(0, f0 - q), min(thumbs.shape[0] - 1, f1 + q)
+            slowest = float(lag_distance(thumbs[e0:e1 + 1], 2 * q).min()) if e1 - e0 > 2 * q else 0.0
             moving = slowest >= p["merge_rate"] * dab * 2 * q / max(1, b_i - a_i)
             if dab >= p["gradual_min"] and (flat or (moving and _mixture_residual(thumbs, mid, a_i, b_i) <= p["merge_mix"])):
-                merged = locate(thumbs, a_i, b_i, prev.get("lo", 0), cut.get("hi", thumbs.shape[0] - 1), p)
+                lo, hi = prev.get("lo", 0), cut.get("hi", thumbs.shape[0] - 1)
+                ext = int(p["merge_extend"] * (b_i - a_i))  # the parts' windows may start inside it
+                merged = locate(thumbs, max(lo, a_i - ext), min(hi, b_i + ext), lo, hi, p)
                 merged.update(margin=min(prev.get("margin", 1.0), cut.get("margin", 1.0)),
                               strength=max(prev.get("strength", 0.0), cut.get("strength", 0.0)),
                               lag=b_i - a_i, seen=dab)

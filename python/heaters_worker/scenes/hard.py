@@ -52,7 +52,9 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
         wide_c = max(c1[i], _at(c[wide_lag], i + ahead, c1[i]))
         conc = c1[i] / max(wide_c, 1e-6)
-        exc = flash.excursion(i)
+        # A flash starts (or ends) with an abrupt jump too: an unconcentrated change (a fade into
+        # white) is neither a cut nor a flash to paint out.
+        exc = flash.excursion(i) if conc >= p["concentration"] else None
         if debug is not None:
             debug.append({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
                           "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
