@@ -17,6 +17,7 @@ import { fallbackJob, registerWorkers } from './pipeline/index.ts';
 import { CancelListener } from './pipeline/cancel.ts';
 import type { Deps } from './pipeline/index.ts';
 import { reportYtDlp } from './download/version.ts';
+import { cookieValues } from './download/cookies.ts';
 import { PythonPool } from './pool/index.ts';
 import { createQueues, startBoss } from './queue/index.ts';
 import { createStore } from './storage/index.ts';
@@ -80,6 +81,8 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       pools: () => [ioPool.stats(), cpuPool.stats()],
       hosts: async () => (await listHosts(database.pool)).map((h) => ({ hostId: h.id, ageSeconds: h.ageSeconds })),
     });
+    // Cookie values are secrets for every log line and stored error of this process too.
+    addSecrets(cookieValues(cfg.access.cookiesFile));
     // The yt-dlp in use: a metric, and a warning when it is too old to follow YouTube.
     void reportYtDlp(ioPool, metrics.registry, logger);
     const cancels = await CancelListener.start(database.url, database.pool, logger);

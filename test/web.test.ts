@@ -276,6 +276,10 @@ describe('pages, playlists, identity, typed failures', () => {
       assert.ok(!(v.errorMessage ?? '').includes(secret), `${secret} in the stored error`);
       assert.ok(!String(stored.rows[0].t).includes(secret), `${secret} in the database`);
     }
+    // The daemon's own redactor knows the cookie values too (read once at start).
+    const { redactText } = await import('../src/log/index.ts');
+    assert.ok(!redactText(`Cookie: session=${COOKIE_SECRET}`).includes(COOKIE_SECRET));
+    assert.ok(!redactText(`value ${COOKIE_SECRET} in free text`).includes(COOKIE_SECRET));
     // The extractor printed the cookie it was given: the line is in the logs, the value is not.
     assert.match(logs, /session=\[redacted\]/);
   });
