@@ -1,5 +1,6 @@
-"""Synthetic analysis frames (160x90 BGR) for the detector unit tests (test_scenes_parts.py), no tests itself:
-camera moves over them, cuts, crossfades, fades through black, flashes. No ffmpeg involved."""
+"""Synthetic analysis frames (160x90 BGR) for the detector unit tests (test_scenes_parts.py; no tests
+here): smooth random textures, camera moves over them, cuts, crossfades, fades through black,
+flashes and strobes. No ffmpeg involved."""
 from __future__ import annotations
 
 import cv2
