@@ -118,7 +118,7 @@ before(async () => {
     // One download at a time from 127.0.0.1 (a pg-boss group tier); other sites keep the default 2.
     HEATERS_SITE_LIMITS: '127.0.0.1=1',
     HEATERS_IO_WORKERS_MIN: '3', // warm download workers: only the site limit may serialize downloads
-    HEATERS_RATE_LIMIT_COOLDOWN_S: '2',
+    HEATERS_RATE_LIMIT_COOLDOWN_S: '4', // long enough for daemon B to send its download inside it, even on a loaded machine
     HEATERS_SHUTDOWN_GRACE_S: '1',
     LOG_LEVEL: 'debug',
   };
@@ -293,7 +293,7 @@ describe('per-site cooldown across daemons', () => {
     // Daemon B: another daemon on the same database.
     const b = await startTestDaemon({ ...env, LOG_LEVEL: 'silent' });
     try {
-      // Daemon A meets the 429 while resolving; the cooldown (2 s) is in Postgres.
+      // Daemon A meets the 429 while resolving; the cooldown (4 s) is in Postgres.
       await daemon.ingest(site.url('/heaters-test/video/z429', 'localhost'));
       const cooling = await getSiteState(db, 'localhost');
       assert.ok(cooling?.cooldownUntil && cooling.cooldownUntil.getTime() > Date.now());
