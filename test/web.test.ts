@@ -186,6 +186,18 @@ describe('pages, playlists, identity, typed failures', () => {
     assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready', 'ready']);
   });
 
+  test("a channel's tabs (playlists in a playlist) fan out into their videos", async () => {
+    for (const id of ['t1', 't2', 't3']) video(id, { error: 'removed' }); // fan-out is the point, not the downloads
+    site.api.set('playlist/chan', [{ body: { title: 'A channel', entries: ['list:tab-videos', 'list:tab-shorts'] } }]);
+    site.api.set('playlist/tab-videos', [{ body: { title: 'Videos', entries: ['t1', 't2'] } }]);
+    site.api.set('playlist/tab-shorts', [{ body: { title: 'Shorts', entries: ['t3'] } }]);
+    const r = await daemon.ingest(site.url('/heaters-test/playlist/chan'));
+    const { rows } = await db.query(`SELECT canonical_id FROM heaters.videos WHERE id = ANY($1) ORDER BY canonical_id`, [r.videoIds]);
+    assert.deepEqual(rows.map((x) => x.canonical_id), ['heaterstest:t1', 'heaterstest:t2', 'heaterstest:t3']);
+    const settled = await settleAll(r.videoIds);
+    assert.ok(settled.every((v) => v.errorCode === 'removed'));
+  });
+
   test('heaters ingest <playlist> --wait prints every video id and waits for all of them', async () => {
     // p1 is ready from the previous test; p4 (left out by the cap there) is new.
     site.api.set('playlist/cli', [{ body: { title: 'CLI list', entries: ['p1', 'p4'] } }]);

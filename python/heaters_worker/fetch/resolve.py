@@ -6,6 +6,10 @@ back as entries with their media URL. Each entry gets the URL to download it by 
 extractor has a real id, its canonical identity (`youtube:dQw4w9WgXcQ`). The generic extractors' ids
 are derived from the file or page name, so they are no identity: those entries carry none, and the
 daemon keys them by URL.
+
+A channel is often a playlist of playlists (YouTube: its Videos, Shorts and Live tabs). An entry whose
+extractor says it is a playlist (InfoExtractor.is_single_video is False) is resolved in turn, one level
+deep, and its entries take its place, so a channel fans out into videos, not into one video per tab.
 """
 from typing import Any, Callable, Optional
 
@@ -60,6 +64,36 @@ def _entry(e: dict, index: int, page_url: str) -> dict[str, Any]:
     }
 
 
+def _is_playlist_ref(ydl: Any, e: dict) -> bool:
+    if (e.get("_type") or "video") not in ("url", "url_transparent") or not isinstance(e.get("url"), str):
+        return False
+    ie_key = e.get("ie_key")
+    try:
+        ie = ydl.get_info_extractor(ie_key) if isinstance(ie_key, str) else None
+        return ie is not None and ie.suitable(e["url"]) and ie.is_single_video(e["url"]) is False
+    except Exception:  # an extractor that cannot say: take the entry as it is
+        return False
+
+
+def _flatten(ydl: Any, entries: list[dict], max_entries: int, logger: Any) -> list[dict]:
+    """Replace playlist references by their entries (one level), up to max_entries in all."""
+    out: list[dict] = []
+    for e in entries:
+        if len(out) >= max_entries:
+            break
+        if not _is_playlist_ref(ydl, e):
+            out.append(e)
+            continue
+        try:
+            inner = ydl.extract_info(e["url"], download=False)
+        except Exception as err:  # one unreadable tab must not lose the others
+            logger.warning(f"nested playlist skipped: {scrub(str(err))[:300]}")
+            continue
+        sub = [x for x in (inner or {}).get("entries") or [] if isinstance(x, dict)] if isinstance(inner, dict) else []
+        out.extend(x for x in sub if not _is_playlist_ref(ydl, x))
+    return out[:max_entries]
+
+
 def resolve_remote(url: str, *, log: LogFn, access: Access, allow_private: bool, max_entries: int,
                    timeout_s: float) -> dict[str, Any]:
     logger = _Logger(log, access)
@@ -84,6 +118,9 @@ def resolve_remote(url: str, *, log: LogFn, access: Access, allow_private: bool,
             if not allow_private:
                 ydl.urlopen = guard_urlopen(ydl.urlopen)  # type: ignore[method-assign]
             info = ydl.extract_info(url, download=False)
+            if isinstance(info, dict) and info.get("_type") in ("playlist", "multi_video"):
+                entries = [e for e in (info.get("entries") or []) if isinstance(e, dict)][:max_entries]
+                info["entries"] = _flatten(ydl, entries, max_entries, logger)
     except Abort:
         raise
     except yt_dlp.utils.DownloadCancelled as e:

@@ -40,6 +40,10 @@ class HeatersTestIE(InfoExtractor):
     _VALID_URL = (r"https?://(?P<host>(?:127\.0\.0\.1|localhost)(?::\d+)?)/heaters-test/"
                   r"(?:(?P<kind>video|playlist)/(?P<id>[\w-]+)|watch\?v=(?P<wid>[\w-]+))")
 
+    @classmethod
+    def is_single_video(cls, url):
+        return "/heaters-test/playlist/" not in url
+
     def _real_extract(self, url):
         m = self._match_valid_url(url)
         host, kind, vid = m.group("host"), m.group("kind") or "video", m.group("id") or m.group("wid")
@@ -51,7 +55,10 @@ class HeatersTestIE(InfoExtractor):
             raise ExtractorError(f"{TEXTS['private']} (cookies sent: {cookies}; proxy {self.get_param('proxy')})",
                                  expected=True)
         if kind == "playlist":
-            entries = [self.url_result(f"{origin}/heaters-test/video/{e}", ie=HeatersTestIE, video_id=e)
+            # "list:<id>" entries are playlists inside the playlist (a channel's tabs).
+            entries = [self.url_result(f"{origin}/heaters-test/playlist/{e[5:]}", ie=HeatersTestIE)
+                       if e.startswith("list:") else
+                       self.url_result(f"{origin}/heaters-test/video/{e}", ie=HeatersTestIE, video_id=e)
                        for e in data.get("entries", [])]
             return self.playlist_result(entries, vid, data.get("title"))
         error = data.get("error")
