@@ -235,6 +235,43 @@ describe('claims', () => {
     assert.equal((await api('POST', '/api/review/lease', { reviewer: 'x1', clipId: a.body.clip.id })).body.error, 'lease_lost');
   });
 
+  test('claims and actions in parallel on one video: no deadlock, no 500, clips stay contiguous and numbered', async () => {
+    await d.deps.db.query(`UPDATE heaters.clips SET review_state = 'archived', leased_by = NULL`);
+    const { rows } = await d.deps.db.query<{ id: string }>(
+      `INSERT INTO heaters.videos (source_url, idempotency_key, state, probe, duration_s, ready_at)
+       VALUES ('test://synthetic', 'review-parallel', 'ready', '{"video": {"fps": 30}}', 80, now()) RETURNING id`,
+    );
+    const v = rows[0]!.id;
+    await d.deps.db.query(
+      `INSERT INTO heaters.clips (video_id, idx, start_frame, end_frame, start_s, end_s)
+       SELECT $1, i, i * 60, (i + 1) * 60, i * 2, (i + 1) * 2 FROM generate_series(0, 39) i`,
+      [v],
+    );
+    const statuses: number[] = [];
+    const ACTIONS = ['approve', 'split', 'merge', 'group', 'skip', 'archive'];
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, r) => {
+        for (let n = 0; n < 200; n++) {
+          const c = (await api('POST', '/api/review/next', { reviewer: `par${r}`, videoId: v })).body.clip;
+          if (!c) return;
+          const action = ACTIONS[(n + r) % ACTIONS.length]!;
+          const res = await act(c.id, action, `par${r}`, action === 'split' ? { frame: Math.floor((c.startFrame + c.endFrame) / 2) } : {});
+          statuses.push(res.status);
+          if (res.status !== 200) statuses.push((await act(c.id, 'approve', `par${r}`)).status);
+          if (n % 5 === 4) statuses.push((await api('POST', '/api/review/undo', { reviewer: `par${r}` })).status);
+        }
+      }),
+    );
+    assert.ok(statuses.length > 40);
+    assert.ok(statuses.every((x) => x === 200 || x === 409 || x === 422), `statuses ${[...new Set(statuses)]}`);
+    const clips = await clipsOf(v);
+    clips.forEach((c, i) => {
+      assert.equal(c.idx, i, 'dense positions');
+      assert.equal(c.startFrame, i === 0 ? 0 : clips[i - 1]!.endFrame, 'contiguous');
+    });
+    assert.equal(clips.at(-1)!.endFrame, 2400);
+  });
+
   test('least-confident cut first when the detector scored its cuts', async () => {
     const v = videos[1]!;
     await d.deps.db.query(`UPDATE heaters.clips SET leased_by = NULL, lease_expires_at = NULL, review_state = 'pending' WHERE video_id = $1`, [v]);

@@ -1,6 +1,6 @@
 // The review model's SQL: clip rows, the claim queue (FOR UPDATE SKIP LOCKED + leases), clip changes
 // written from snapshots (the same path serves actions, undo and redo), and the append-only events.
-import type { ClipOrigin, ClipRow, Db, ReviewState } from '../db/index.ts';
+import { withTransaction, type ClipOrigin, type ClipRow, type Db, type ReviewState } from '../db/index.ts';
 
 /** A clip as an event records it (everything but its position, which is derived from start_frame). */
 export type Snapshot = {
@@ -98,6 +98,33 @@ export async function clipRow(db: Db, clipId: string): Promise<ClipRow | undefin
   return rows[0];
 }
 
+/** A clip and the one before it (by start frame), and where the video ends (its last clip's end). */
+export async function clipNeighbourhood(
+  db: Db,
+  videoId: string,
+  clipId: string,
+): Promise<{ row?: ClipRow; prev?: ClipRow; frameCount: number; lastEndS: number }> {
+  const [near, last] = await Promise.all([
+    db.query<ClipRow>(
+      `SELECT * FROM heaters.clips WHERE video_id = $1 AND start_frame <= (SELECT start_frame FROM heaters.clips WHERE id = $2)
+       ORDER BY start_frame DESC LIMIT 2`,
+      [videoId, clipId],
+    ),
+    db.query<{ end_frame: number; end_s: number }>(
+      'SELECT end_frame, end_s FROM heaters.clips WHERE video_id = $1 ORDER BY start_frame DESC LIMIT 1',
+      [videoId],
+    ),
+  ]);
+  const [row, prev] = near.rows;
+  return { row: row?.id === clipId ? row : undefined, prev, frameCount: last.rows[0]?.end_frame ?? 0, lastEndS: last.rows[0]?.end_s ?? 0 };
+}
+
+export async function clipRowsById(db: Db, ids: readonly string[]): Promise<ClipRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<ClipRow>('SELECT * FROM heaters.clips WHERE id = ANY($1::uuid[])', [ids]);
+  return rows;
+}
+
 export async function clipRowsOfVideo(db: Db, videoId: string): Promise<ClipRow[]> {
   const { rows } = await db.query<ClipRow>('SELECT * FROM heaters.clips WHERE video_id = $1 ORDER BY start_frame', [videoId]);
   return rows;
@@ -107,39 +134,69 @@ export async function clipRowsOfVideo(db: Db, videoId: string): Promise<ClipRow[
  * Claim the next pending clip for `reviewer`: the one they already hold, else the first free one
  * (oldest ready video first; within it the least-confident cut first when scores exist, else in
  * order). SKIP LOCKED lets concurrent claims pass each other instead of queueing on one row.
+ *
+ * Lock order: every writer of a video's clips takes the video row first (actions and undo FOR NO KEY
+ * UPDATE, claims and lease changes FOR SHARE, so claims still run side by side). Without it, a claim
+ * updating one clip and an action renumbering the video's clips can wait on each other (deadlock),
+ * and a claim would skip the clips an action is renumbering.
  */
 export async function claimNextRow(db: Db, reviewer: string, leaseSeconds: number, videoId: string | null): Promise<ClipRow | undefined> {
-  const { rows } = await db.query<ClipRow>(
-    `WITH pick AS (
-       SELECT c.id FROM heaters.clips c JOIN heaters.videos v ON v.id = c.video_id
-       WHERE v.state = 'ready' AND c.review_state = 'pending'
-         AND (c.leased_by IS NULL OR c.lease_expires_at <= now() OR c.leased_by = $1)
-         AND ($3::uuid IS NULL OR c.video_id = $3::uuid)
-       ORDER BY (c.leased_by IS NOT DISTINCT FROM $1 AND c.lease_expires_at > now()) DESC,
-                v.created_at, v.id, c.confidence ASC NULLS LAST, c.start_frame
-       LIMIT 1
-       FOR UPDATE OF c SKIP LOCKED)
-     UPDATE heaters.clips c SET leased_by = $1, lease_expires_at = now() + make_interval(secs => $2)
-     FROM pick WHERE c.id = pick.id
-     RETURNING c.*`,
-    [reviewer, leaseSeconds, videoId],
-  );
-  return rows[0];
+  const free = `c.review_state = 'pending' AND (c.leased_by IS NULL OR c.lease_expires_at <= now() OR c.leased_by = $1)`;
+  const order = `(c.leased_by IS NOT DISTINCT FROM $1 AND c.lease_expires_at > now()) DESC`;
+  return withTransaction(db, async (tx) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const cand = await tx.query<{ video_id: string }>(
+        `SELECT c.video_id FROM heaters.clips c JOIN heaters.videos v ON v.id = c.video_id
+         WHERE v.state = 'ready' AND ${free} AND ($2::uuid IS NULL OR c.video_id = $2::uuid)
+         ORDER BY ${order}, v.created_at, v.id LIMIT 1`,
+        [reviewer, videoId],
+      );
+      const vid = cand.rows[0]?.video_id;
+      if (!vid) return undefined;
+      const locked = await tx.query(`SELECT 1 FROM heaters.videos WHERE id = $1 AND state = 'ready' FOR SHARE`, [vid]);
+      if (!locked.rowCount) continue;
+      const { rows } = await tx.query<ClipRow>(
+        `WITH pick AS (
+           SELECT c.id FROM heaters.clips c
+           WHERE c.video_id = $3 AND ${free}
+           ORDER BY ${order}, c.confidence ASC NULLS LAST, c.start_frame
+           LIMIT 1
+           FOR UPDATE OF c SKIP LOCKED)
+         UPDATE heaters.clips c SET leased_by = $1, lease_expires_at = now() + make_interval(secs => $2)
+         FROM pick WHERE c.id = pick.id
+         RETURNING c.*`,
+        [reviewer, leaseSeconds, vid],
+      );
+      if (rows[0]) return rows[0];
+    }
+    return undefined;
+  });
+}
+
+/** Take the clip's video row FOR SHARE (see claimNextRow for why). */
+async function shareVideoOf(tx: Db, clipId: string): Promise<void> {
+  await tx.query(`SELECT 1 FROM heaters.videos WHERE id = (SELECT video_id FROM heaters.clips WHERE id = $1) FOR SHARE`, [clipId]);
 }
 
 /** Extend a lease the reviewer still holds (also after expiry, as long as nobody else took it). */
 export async function renewLeaseRow(db: Db, clipId: string, reviewer: string, leaseSeconds: number): Promise<ClipRow | undefined> {
-  const { rows } = await db.query<ClipRow>(
-    `UPDATE heaters.clips SET lease_expires_at = now() + make_interval(secs => $3)
-     WHERE id = $1 AND leased_by = $2 AND review_state = 'pending' RETURNING *`,
-    [clipId, reviewer, leaseSeconds],
-  );
-  return rows[0];
+  return withTransaction(db, async (tx) => {
+    await shareVideoOf(tx, clipId);
+    const { rows } = await tx.query<ClipRow>(
+      `UPDATE heaters.clips SET lease_expires_at = now() + make_interval(secs => $3)
+       WHERE id = $1 AND leased_by = $2 AND review_state = 'pending' RETURNING *`,
+      [clipId, reviewer, leaseSeconds],
+    );
+    return rows[0];
+  });
 }
 
 export async function releaseLeaseRow(db: Db, clipId: string, reviewer: string): Promise<boolean> {
-  const r = await db.query(`UPDATE heaters.clips SET leased_by = NULL, lease_expires_at = NULL WHERE id = $1 AND leased_by = $2`, [clipId, reviewer]);
-  return (r.rowCount ?? 0) > 0;
+  return withTransaction(db, async (tx) => {
+    await shareVideoOf(tx, clipId);
+    const r = await tx.query(`UPDATE heaters.clips SET leased_by = NULL, lease_expires_at = NULL WHERE id = $1 AND leased_by = $2`, [clipId, reviewer]);
+    return (r.rowCount ?? 0) > 0;
+  });
 }
 
 /**
@@ -167,11 +224,15 @@ export async function writeChange(db: Db, videoId: string, before: readonly Snap
     );
   }
   if (gone.length || after.some((s) => !before.some((b) => b.id === s.id))) {
+    // Positions change only from the first clip the change touched onwards.
+    const from = Math.min(...before.map((s) => s.startFrame), ...after.map((s) => s.startFrame));
     await db.query(
       `UPDATE heaters.clips c SET idx = r.rn
-       FROM (SELECT id, (row_number() OVER (ORDER BY start_frame) - 1)::int AS rn FROM heaters.clips WHERE video_id = $1) r
+       FROM (SELECT id, (row_number() OVER (ORDER BY start_frame) - 1
+                         + (SELECT count(*) FROM heaters.clips WHERE video_id = $1 AND start_frame < $2))::int AS rn
+             FROM heaters.clips WHERE video_id = $1 AND start_frame >= $2) r
        WHERE c.id = r.id AND c.idx <> r.rn`,
-      [videoId],
+      [videoId, from],
     );
   }
 }

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { toClip, withTransaction, type Clip, type ClipRow, type Db, type ReviewState } from '../db/index.ts';
 import {
   claimNextRow,
+  clipNeighbourhood,
   clipRow,
+  clipRowsById,
   clipRowsOfVideo,
   getEvent,
   getVideoForReview,
@@ -43,12 +45,15 @@ function leaseSeconds(s: number | undefined): number {
   return Math.min(MAX_LEASE_SECONDS, Math.max(1, s ?? DEFAULT_LEASE_SECONDS));
 }
 
-/** Frames per second and frame count of a video, from its probe and its clips (which cover it). */
+/** Frames per second of a video: its probe's, else from its clips (which cover it). */
+function fpsOf(video: VideoForReview, frameCount: number, lastEndS: number): number {
+  return video.fps && video.fps > 0 ? video.fps : lastEndS > 0 ? frameCount / lastEndS : 30;
+}
+
 function timing(video: VideoForReview, clips: readonly ClipRow[]): { fps: number; frameCount: number } {
   const last = clips.at(-1);
   const frameCount = last ? last.end_frame : 0;
-  const fps = video.fps && video.fps > 0 ? video.fps : last && last.end_s > 0 ? last.end_frame / last.end_s : 30;
-  return { fps, frameCount };
+  return { fps: fpsOf(video, frameCount, last?.end_s ?? 0), frameCount };
 }
 
 /** Claim the next clip for a reviewer (see claimNextRow for the order). Null when nothing is left. */
@@ -85,11 +90,9 @@ async function lockReadyVideo(tx: Db, videoId: string): Promise<VideoForReview> 
 function plan(
   input: ActInput,
   video: VideoForReview,
-  rows: readonly ClipRow[],
+  near: { row: ClipRow; prev?: ClipRow; frameCount: number; lastEndS: number },
 ): { before: Snapshot[]; after: Snapshot[]; args: Record<string, unknown> } {
-  const i = rows.findIndex((r) => r.id === input.clipId);
-  const row = rows[i] as ClipRow;
-  const prev = rows[i - 1];
+  const { row, prev } = near;
   refuseIfLeased([row, input.action === 'merge' || input.action === 'group' ? prev : undefined], input.reviewer);
   const cur = snapshotOf(row);
   const state = STATE_OF[input.action];
@@ -112,7 +115,8 @@ function plan(
   // Split at `frame`: [start, frame) keeps the id, [frame, end) is a new clip; both need review.
   const frame = input.frame;
   if (frame === undefined) throw new ReviewError('not_on_frame', 'split needs a frame');
-  const { fps, frameCount } = timing(video, rows);
+  const frameCount = near.frameCount;
+  const fps = fpsOf(video, frameCount, near.lastEndS);
   checkSplit(cur, frame, frameCount, MIN_CLIP_FRAMES);
   const t = frame / fps;
   const first: Snapshot = { ...cur, endFrame: frame, endS: t, state: 'pending', origin: 'reviewer' };
@@ -141,9 +145,9 @@ export async function act(db: Db, input: ActInput): Promise<ChangeResult> {
     const found = await clipRow(tx, input.clipId);
     if (!found) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
     const video = await lockReadyVideo(tx, found.video_id);
-    const rows = await clipRowsOfVideo(tx, video.id);
-    if (!rows.some((r) => r.id === input.clipId)) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
-    const { before, after, args } = plan(input, video, rows);
+    const near = await clipNeighbourhood(tx, video.id, input.clipId);
+    if (!near.row) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
+    const { before, after, args } = plan(input, video, { ...near, row: near.row });
     await writeChange(tx, video.id, before, after);
     const event = await insertEvent(tx, {
       videoId: video.id,
@@ -189,7 +193,7 @@ async function replay(db: Db, reviewer: string, which: 'undo' | 'redo'): Promise
     const from = which === 'undo' ? target.after : target.before;
     const to = which === 'undo' ? target.before : target.after;
     const video = await lockReadyVideo(tx, target.videoId);
-    const rows = new Map((await clipRowsOfVideo(tx, video.id)).map((r) => [r.id, r]));
+    const rows = new Map((await clipRowsById(tx, [...from, ...to].map((s) => s.id))).map((r) => [r.id, r]));
     for (const s of from) {
       const r = rows.get(s.id);
       if (!r || !sameClip(snapshotOf(r), s))
