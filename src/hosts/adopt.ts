@@ -82,7 +82,9 @@ export async function adoptVideo(deps: AdoptDeps, videoId: string, fromHost: str
     const source = open.filter((o) => o.stage === stage).sort((a, b) => +b.job.createdOn - +a.job.createdOn)[0];
     const { prevFinishedAt: _drop, redrive: _old, ...data } = source?.job.data ?? deps.fallbackJob(stage, videoId);
     const queue = stage === 'download' ? QUEUES.download : hostQueue(stage, hostId);
-    await boss.send(queue, { ...data, videoId, redrive: { reason, fromHost, toHost: hostId } }, { db: inTx(tx) });
+    // A download keeps its site's pg-boss group, so per-site concurrency still holds for it.
+    const group = source?.job.groupId ? { group: { id: source.job.groupId, ...(source.job.groupTier ? { tier: source.job.groupTier } : {}) } } : {};
+    await boss.send(queue, { ...data, videoId, redrive: { reason, fromHost, toHost: hostId } }, { db: inTx(tx), ...group });
     deps.logger.info({ videoId, stage, fromHost, reason, cancelled: open.length }, reason === 'restart' ? 'resumed own video' : 'took over video');
     return true;
   });
