@@ -280,6 +280,7 @@ function progress(c: Cell): void {
 // --- the workloads -------------------------------------------------------------------------------
 
 const started = performance.now();
+const loadAverageAtStart = os.loadavg();
 const CLIP = { width: 320, height: 180, fps: 25, seconds: 2 };
 const clip = await ensureClip(CLIP);
 const clipBytes = await readFile(clip);
@@ -366,7 +367,7 @@ const report = {
   machine: {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
-    loadAverageAtStart: os.loadavg(),
+    loadAverageAtStart,
     node: process.version,
     python: PYTHON,
     versions,
