@@ -5,7 +5,7 @@
 //                      [-- --out docs/bench]
 //
 // Workloads: `ping` (the protocol round trip alone); `detect_scenes` on a generated 2 s 320×180 H.264
-// clip (50 frames); `download` of that clip (about 60 KB) from an HTTP server this script runs on
+// clip (50 frames); `download` of that clip (57 KB) from an HTTP server this script runs on
 // 127.0.0.1 (so the op gets `allow_private: true`). Each runs
 // - pooled, with the production settings: a PythonPool of N workers (min = max = N, N in --pools)
 //   with maxTasks and the RSS ceiling of loadConfig()'s defaults (HEATERS_WORKER_MAX_TASKS,
