@@ -68,6 +68,15 @@ const toVideo = (r: VideoRow): VideoForReview => ({
 
 const VIDEO_COLUMNS = `id, state, title, source_url, duration_s, (probe->'video'->>'fps')::float8 AS fps, keyframe_times, created_at`;
 
+/** The video of a clip, its row locked FOR NO KEY UPDATE (the writers' lock; see claimNextRow). */
+export async function lockVideoOfClip(db: Db, clipId: string): Promise<VideoForReview | undefined> {
+  const { rows } = await db.query<VideoRow>(
+    `SELECT ${VIDEO_COLUMNS} FROM heaters.videos WHERE id = (SELECT video_id FROM heaters.clips WHERE id = $1) FOR NO KEY UPDATE`,
+    [clipId],
+  );
+  return rows[0] ? toVideo(rows[0]) : undefined;
+}
+
 export async function getVideoForReview(db: Db, videoId: string, lock = false): Promise<VideoForReview | undefined> {
   const { rows } = await db.query<VideoRow>(
     `SELECT ${VIDEO_COLUMNS} FROM heaters.videos WHERE id = $1 ${lock ? 'FOR NO KEY UPDATE' : ''}`,
@@ -104,19 +113,17 @@ export async function clipNeighbourhood(
   videoId: string,
   clipId: string,
 ): Promise<{ row?: ClipRow; prev?: ClipRow; frameCount: number; lastEndS: number }> {
-  const [near, last] = await Promise.all([
-    db.query<ClipRow>(
-      `SELECT * FROM heaters.clips WHERE video_id = $1 AND start_frame <= (SELECT start_frame FROM heaters.clips WHERE id = $2)
-       ORDER BY start_frame DESC LIMIT 2`,
-      [videoId, clipId],
-    ),
-    db.query<{ end_frame: number; end_s: number }>(
-      'SELECT end_frame, end_s FROM heaters.clips WHERE video_id = $1 ORDER BY start_frame DESC LIMIT 1',
-      [videoId],
-    ),
-  ]);
-  const [row, prev] = near.rows;
-  return { row: row?.id === clipId ? row : undefined, prev, frameCount: last.rows[0]?.end_frame ?? 0, lastEndS: last.rows[0]?.end_s ?? 0 };
+  const { rows } = await db.query<ClipRow & { k: 'near' | 'last' }>(
+    `(SELECT *, 'near' AS k FROM heaters.clips
+      WHERE video_id = $1 AND start_frame <= (SELECT start_frame FROM heaters.clips WHERE id = $2)
+      ORDER BY start_frame DESC LIMIT 2)
+     UNION ALL
+     (SELECT *, 'last' AS k FROM heaters.clips WHERE video_id = $1 ORDER BY start_frame DESC LIMIT 1)`,
+    [videoId, clipId],
+  );
+  const [row, prev] = rows.filter((r) => r.k === 'near');
+  const last = rows.find((r) => r.k === 'last');
+  return { row: row?.id === clipId ? row : undefined, prev, frameCount: last?.end_frame ?? 0, lastEndS: last?.end_s ?? 0 };
 }
 
 export async function clipRowsById(db: Db, ids: readonly string[]): Promise<ClipRow[]> {
@@ -144,17 +151,22 @@ export async function claimNextRow(db: Db, reviewer: string, leaseSeconds: numbe
   const free = `c.review_state = 'pending' AND (c.leased_by IS NULL OR c.lease_expires_at <= now() OR c.leased_by = $1)`;
   const order = `(c.leased_by IS NOT DISTINCT FROM $1 AND c.lease_expires_at > now()) DESC`;
   return withTransaction(db, async (tx) => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const cand = await tx.query<{ video_id: string }>(
-        `SELECT c.video_id FROM heaters.clips c JOIN heaters.videos v ON v.id = c.video_id
-         WHERE v.state = 'ready' AND ${free} AND ($2::uuid IS NULL OR c.video_id = $2::uuid)
-         ORDER BY ${order}, v.created_at, v.id LIMIT 1`,
-        [reviewer, videoId],
+    // Videos whose free clips all turned out to be locked by concurrent claims: look past them.
+    const tried: string[] = [];
+    for (let attempt = 0; attempt < 100; attempt++) {
+      // The video of the first candidate, its row locked FOR SHARE.
+      const cand = await tx.query<{ id: string; state: string }>(
+        `SELECT id, state FROM heaters.videos WHERE id = (
+           SELECT c.video_id FROM heaters.clips c JOIN heaters.videos v ON v.id = c.video_id
+           WHERE v.state = 'ready' AND ${free} AND ($2::uuid IS NULL OR c.video_id = $2::uuid) AND c.video_id <> ALL($3::uuid[])
+           ORDER BY ${order}, v.created_at, v.id LIMIT 1)
+         FOR SHARE`,
+        [reviewer, videoId, tried],
       );
-      const vid = cand.rows[0]?.video_id;
+      const vid = cand.rows[0]?.id;
       if (!vid) return undefined;
-      const locked = await tx.query(`SELECT 1 FROM heaters.videos WHERE id = $1 AND state = 'ready' FOR SHARE`, [vid]);
-      if (!locked.rowCount) continue;
+      tried.push(vid);
+      if (cand.rows[0]?.state !== 'ready') continue; // changed state between the two looks
       const { rows } = await tx.query<ClipRow>(
         `WITH pick AS (
            SELECT c.id FROM heaters.clips c
@@ -204,12 +216,13 @@ export async function releaseLeaseRow(db: Db, clipId: string, reviewer: string):
  * then the video's clips are renumbered by start frame (the unique (video, idx) and (video, start)
  * constraints are deferred to the commit). A clip whose state leaves `pending` loses its lease.
  */
-export async function writeChange(db: Db, videoId: string, before: readonly Snapshot[], after: readonly Snapshot[]): Promise<void> {
+export async function writeChange(db: Db, videoId: string, before: readonly Snapshot[], after: readonly Snapshot[]): Promise<ClipRow[] | null> {
   const keep = new Set(after.map((s) => s.id));
   const gone = before.filter((s) => !keep.has(s.id)).map((s) => s.id);
   if (gone.length) await db.query('DELETE FROM heaters.clips WHERE id = ANY($1::uuid[])', [gone]);
+  let written: ClipRow[] = [];
   if (after.length) {
-    await db.query(
+    written = (await db.query<ClipRow>(
       `INSERT INTO heaters.clips AS c (id, video_id, idx, start_frame, end_frame, start_s, end_s, keyframe_s, review_state, group_id, origin, confidence)
        SELECT x.id, $1, 1000000 + x.n, x."startFrame", x."endFrame", x."startS", x."endS", x."keyframeS", x.state, x."groupId", x.origin, x.confidence
        FROM jsonb_to_recordset($2::jsonb) AS x(n int, id uuid, "startFrame" int, "endFrame" int, "startS" float8, "endS" float8,
@@ -219,9 +232,10 @@ export async function writeChange(db: Db, videoId: string, before: readonly Snap
          keyframe_s = EXCLUDED.keyframe_s, review_state = EXCLUDED.review_state, group_id = EXCLUDED.group_id,
          origin = EXCLUDED.origin, confidence = EXCLUDED.confidence, updated_at = now(),
          leased_by = CASE WHEN EXCLUDED.review_state = 'pending' THEN c.leased_by END,
-         lease_expires_at = CASE WHEN EXCLUDED.review_state = 'pending' THEN c.lease_expires_at END`,
+         lease_expires_at = CASE WHEN EXCLUDED.review_state = 'pending' THEN c.lease_expires_at END
+       RETURNING c.*`,
       [videoId, JSON.stringify(after.map((s, n) => ({ ...s, n })))],
-    );
+    )).rows;
   }
   if (gone.length || after.some((s) => !before.some((b) => b.id === s.id))) {
     // Positions change only from the first clip the change touched onwards.
@@ -234,7 +248,9 @@ export async function writeChange(db: Db, videoId: string, before: readonly Snap
        WHERE c.id = r.id AND c.idx <> r.rn`,
       [videoId, from],
     );
+    return null; // positions changed: the caller reads the rows again
   }
+  return written.sort((a, b) => a.start_frame - b.start_frame);
 }
 
 export const ACTIONS = ['approve', 'skip', 'archive', 'group', 'merge', 'split'] as const;

@@ -9,6 +9,7 @@ import {
   claimNextRow,
   clipNeighbourhood,
   clipRow,
+  lockVideoOfClip,
   clipRowsById,
   clipRowsOfVideo,
   getEvent,
@@ -142,13 +143,13 @@ async function changedClips(tx: Db, ids: readonly string[]): Promise<ReviewClip[
 /** Approve, skip, archive, group with the previous clip, merge with the previous clip, or split. */
 export async function act(db: Db, input: ActInput): Promise<ChangeResult> {
   return withTransaction(db, async (tx) => {
-    const found = await clipRow(tx, input.clipId);
-    if (!found) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
-    const video = await lockReadyVideo(tx, found.video_id);
+    const video = await lockVideoOfClip(tx, input.clipId);
+    if (!video) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
+    if (video.state !== 'ready') throw new ReviewError('video_not_ready', `video ${video.id} is ${video.state}, not ready: its clips may still change`);
     const near = await clipNeighbourhood(tx, video.id, input.clipId);
     if (!near.row) throw new ReviewError('clip_not_found', `clip ${input.clipId} not found`);
     const { before, after, args } = plan(input, video, { ...near, row: near.row });
-    await writeChange(tx, video.id, before, after);
+    const written = await writeChange(tx, video.id, before, after);
     const event = await insertEvent(tx, {
       videoId: video.id,
       reviewer: input.reviewer,
@@ -159,7 +160,7 @@ export async function act(db: Db, input: ActInput): Promise<ChangeResult> {
       before,
       after,
     });
-    return { event, clips: await changedClips(tx, after.map((s) => s.id)) };
+    return { event, clips: written ? written.map(toReviewClip) : await changedClips(tx, after.map((s) => s.id)) };
   });
 }
 
