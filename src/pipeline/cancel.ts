@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { cancelVideo, getVideo, withTransaction } from '../db/index.ts';
 import type { Video } from '../db/index.ts';
+import { HeatersError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { HOST_STAGES, QUEUES, hostQueue } from '../queue/names.ts';
 import { inTx } from './tx.ts';
@@ -16,12 +17,9 @@ export const CANCEL_CHANNEL = 'heaters_cancel';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The reason a cancelled stage's signal carries. */
-export class VideoCancelledError extends Error {
-  readonly code = 'cancelled';
-  readonly retryable = false;
+export class VideoCancelledError extends HeatersError<'cancelled'> {
   constructor(videoId: string) {
-    super(`video ${videoId} was cancelled by an operator`);
-    this.name = 'VideoCancelledError';
+    super('cancelled', `video ${videoId} was cancelled by an operator`, { retryable: false });
   }
 }
 

@@ -25,7 +25,7 @@ export const detectStage = defineStage('detect', DetectJob, async (ctx) => {
   }
   if (frames && !(await exists(frames.path))) frames = undefined; // decode the proxy instead
   const v = sourceProbe?.video;
-  if (!v) throw new StageError('no_video_stream', 'video has no probe data');
+  if (!v) throw new StageError('no_video_stream', 'video has no probe data', { retryable: false });
   const report = progressReporter(deps, video.id, 'detect', log);
   const raw = await deps.cpuPool.run(
     'detect_scenes',

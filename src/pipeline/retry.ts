@@ -72,7 +72,7 @@ export async function redriveDead(deps: { db: pg.Pool; boss: PgBoss }): Promise<
         // shared queue: that host may be gone, and any host recovers the inputs (pipeline/source.ts).
         const shared = dead.queue?.includes('/') ? dead.queue.slice(0, dead.queue.indexOf('/')) : undefined;
         const moved = await deps.boss.redrive(QUEUES.dead, { ids: [dead.id], db: inTx(client), ...(shared ? { destination: shared } : {}) });
-        if (moved !== 1) throw new DbError('INVALID_INPUT', 'pg-boss did not move the job (its source queue is gone?)');
+        if (moved !== 1) throw new DbError('invalid_input', 'pg-boss did not move the job (its source queue is gone?)');
       });
       out.push({ id: dead.id, videoId: dead.videoId, redriven: true });
     } catch (err) {

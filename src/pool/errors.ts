@@ -1,12 +1,26 @@
 // Typed errors of the Python pool. Each has a stable string `code` a caller can switch on or record;
 // messages and stderr tails are redacted before they are stored here.
+import { HeatersError } from '../errors.ts';
 
-export class PoolError extends Error {
-  code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+/** Codes of Python's OpError (python/heaters_worker) that name bad input: another attempt on the
+ * same input fails the same way. Any other code (a crash, a timeout of the pool, bad_request, ...)
+ * may pass on a retry. */
+export const PERMANENT_OP_CODES: ReadonlySet<string> = new Set([
+  'bad_args',
+  'unreadable_input',
+  'unsupported_url',
+  'http_error',
+  'not_found',
+  'forbidden_path',
+  'forbidden_url',
+  'not_a_video',
+  'too_large',
+  'timeout',
+]);
+
+export class PoolError extends HeatersError {
+  constructor(code: string, message: string, options?: ErrorOptions & { retryable?: boolean }) {
+    super(code, message, { retryable: options?.retryable ?? !PERMANENT_OP_CODES.has(code), cause: options?.cause });
   }
 }
 
@@ -95,7 +109,9 @@ export class WorkerStartError extends PoolError {
 export class PoolOptionsError extends PoolError {
   problems: Array<{ option: string; message: string }>;
   constructor(name: string, problems: Array<{ option: string; message: string }>) {
-    super('invalid_pool_options', `python pool ${name}: ${problems.map((p) => `option ${p.option}: ${p.message}`).join('; ')}`);
+    super('invalid_pool_options', `python pool ${name}: ${problems.map((p) => `option ${p.option}: ${p.message}`).join('; ')}`, {
+      retryable: false,
+    });
     this.problems = problems;
   }
 }

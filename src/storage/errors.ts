@@ -1,5 +1,6 @@
 // Typed storage failures. Messages are scrubbed of secrets before the Error is built, so neither
 // `message` nor `stack` can carry a credential; the raw SDK error is deliberately not kept as `cause`.
+import { HeatersError } from '../errors.ts';
 import { redactText } from '../log/index.ts';
 
 export type StorageErrorCode =
@@ -13,9 +14,10 @@ export type StorageErrorCode =
   | 'io' // local filesystem failure (source unreadable, destination unwritable)
   | 'unknown';
 
-export class StorageError extends Error {
-  override readonly name = 'StorageError';
-  readonly code: StorageErrorCode;
+// A missing object or refused credentials stay so on a retry; the rest may pass (network, io, ...).
+const PERMANENT: ReadonlySet<StorageErrorCode> = new Set(['not_found', 'access_denied']);
+
+export class StorageError extends HeatersError<StorageErrorCode> {
   readonly op: string;
   readonly key: string | undefined;
   readonly httpStatus: number | undefined;
@@ -27,8 +29,7 @@ export class StorageError extends Error {
     message: string,
     info: { op: string; key?: string; httpStatus?: number; detail?: string; secrets?: readonly string[] },
   ) {
-    super(scrub(message, info.secrets ?? []));
-    this.code = code;
+    super(code, scrub(message, info.secrets ?? []), { retryable: !PERMANENT.has(code) });
     this.op = info.op;
     this.key = info.key;
     this.httpStatus = info.httpStatus;
