@@ -8,13 +8,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HeatersError } from '../errors.ts';
 
-export class HttpConfigError extends Error {
-  readonly code = 'token_required' as const;
-  readonly retryable = false;
+export class HttpConfigError extends HeatersError<'token_required'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'HttpConfigError';
+    super('token_required', message, { retryable: false });
   }
 }
 

@@ -1,5 +1,7 @@
 // Typed refusals of the review model. Each has a stable snake_case code, the HTTP status it maps to,
 // and a message that says why (the CLI prints it and exits 2; the API returns it as JSON).
+import { HeatersError } from '../errors.ts';
+
 export const REVIEW_ERROR_STATUS = {
   video_not_found: 404,
   clip_not_found: 404,
@@ -19,15 +21,12 @@ export const REVIEW_ERROR_STATUS = {
 } as const;
 export type ReviewErrorCode = keyof typeof REVIEW_ERROR_STATUS;
 
-export class ReviewError extends Error {
-  readonly code: ReviewErrorCode;
+export class ReviewError extends HeatersError<ReviewErrorCode> {
   readonly status: number;
-  readonly retryable = false;
   readonly details: Record<string, unknown>;
   constructor(code: ReviewErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReviewError';
-    this.code = code;
+    // A refusal is final for the same request: asking again changes nothing.
+    super(code, message, { retryable: false, cause: options?.cause });
     this.status = REVIEW_ERROR_STATUS[code];
     this.details = details;
   }
