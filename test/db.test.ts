@@ -34,7 +34,7 @@ import {
 import { createLogger, type Logger } from '../src/log/index.ts';
 import { freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
-const EMBEDDED_MODULE = new URL('../src/db/embedded.ts', import.meta.url).href;
+const EMBEDDED_MODULE = new URL('../src/db/embedded/index.ts', import.meta.url).href;
 const LOG_MODULE = new URL('../src/log/index.ts', import.meta.url).href;
 
 /** A logger whose lines we can inspect. */
@@ -227,7 +227,7 @@ describe('embedded postgres', () => {
         startEmbeddedPostgres({ dir: path.join(await tempDir(t), 'b'), port, logger: createLogger({ level: 'silent' }), ephemeral: true }),
         (err: unknown) => {
           assert.ok(err instanceof Error);
-          assert.equal((err as { code?: string }).code, 'PG_START_FAILED');
+          assert.equal((err as { code?: string }).code, 'pg_start_failed');
           assert.match(err.message, /could not bind|already in use|could not create any TCP\/IP sockets/i);
           return true;
         },

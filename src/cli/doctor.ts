@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
-import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from '../db/embedded.ts';
+import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from '../db/embedded/index.ts';
 import { loadMigrations } from '../db/migrate.ts';
 import type { Logger } from '../log/index.ts';
 import { redactText } from '../log/index.ts';
@@ -200,7 +200,7 @@ async function checkDatabase(cfg: Config, logger: Logger): Promise<Check> {
         url = server.url;
         stop = () => server.stop();
       } catch (err) {
-        if (!(err instanceof EmbeddedPostgresError && err.code === 'PG_DIR_IN_USE')) throw err;
+        if (!(err instanceof EmbeddedPostgresError && err.code === 'pg_dir_in_use')) throw err;
         url = embeddedUrl(cfg.database.port); // a daemon runs it
       }
     }

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/index.ts';
 import { createDb } from './client.ts';
-import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from './embedded.ts';
+import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from './embedded/index.ts';
 import { migrate } from './migrate.ts';
 
 export interface Database {
@@ -25,7 +25,7 @@ export async function connectDatabase(cfg: Config, logger: Logger): Promise<Data
       url = pgServer.url;
       stopServer = () => pgServer.stop();
     } catch (err) {
-      if (!(err instanceof EmbeddedPostgresError && err.code === 'PG_DIR_IN_USE')) throw err;
+      if (!(err instanceof EmbeddedPostgresError && err.code === 'pg_dir_in_use')) throw err;
       logger.debug('embedded postgres already run by a daemon: connecting to it');
       url = embeddedUrl(cfg.database.port);
     }

@@ -3,8 +3,8 @@ export { createDb, withTransaction, DbError } from './client.ts';
 export type { Db, DbErrorCode } from './client.ts';
 export { migrate, loadMigrations, MigrationError } from './migrate.ts';
 export type { Migration, MigrateResult } from './migrate.ts';
-export { startEmbeddedPostgres, embeddedUrl, EmbeddedPostgresError } from './embedded.ts';
-export type { EmbeddedPostgres, EmbeddedPostgresErrorCode, StartEmbeddedPostgresOptions } from './embedded.ts';
+export { startEmbeddedPostgres, embeddedUrl, EmbeddedPostgresError } from './embedded/index.ts';
+export type { EmbeddedPostgres, EmbeddedPostgresErrorCode, StartEmbeddedPostgresOptions } from './embedded/index.ts';
 export { idempotencyKeyFor, normalizeSourceUrl } from './idempotency.ts';
 export {
   VIDEO_STATES,

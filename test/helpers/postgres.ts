@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded/index.ts';
 import type { Logger } from '../../src/log/index.ts';
 import { testLogger } from './common.ts';
 
