@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { POOL_DEFAULTS } from './pool/options.ts';
+import { urlPassword } from './util/url.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -210,8 +211,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.AWS_SECRET_ACCESS_KEY,
       e.AWS_SESSION_TOKEN,
       e.HEATERS_REVIEW_TOKEN,
-      e.DATABASE_URL ? passwordOf(e.DATABASE_URL) : undefined,
-      e.HEATERS_PROXY ? passwordOf(e.HEATERS_PROXY) : undefined,
+      e.DATABASE_URL ? urlPassword(e.DATABASE_URL) : undefined,
+      e.HEATERS_PROXY ? urlPassword(e.HEATERS_PROXY) : undefined,
       // PO tokens and other credentials passed as extractor arguments.
       ...Object.values(parseExtractorArgs(e.HEATERS_EXTRACTOR_ARGS) ?? {}).flatMap((args) =>
         Object.entries(args).flatMap(([k, vs]) => (/token|secret|pass|key|auth/i.test(k) ? vs : [])),
@@ -259,11 +260,3 @@ export function parseSiteLimits(text: string | undefined): Record<string, { conc
   return out;
 }
 
-function passwordOf(url: string): string | undefined {
-  try {
-    const p = new URL(url).password;
-    return p ? decodeURIComponent(p) : undefined;
-  } catch {
-    return undefined;
-  }
-}

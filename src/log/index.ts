@@ -10,6 +10,6 @@ export {
   redactText,
   redactValue,
   refreshEnvSecrets,
-} from './redact.ts';
+} from './redact/index.ts';
 export { relayLine } from './relay.ts';
 export type { RelayOptions, RelaySource } from './relay.ts';

@@ -18,7 +18,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger, LoggerOptions } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { z } from 'zod';
-import { addSecrets, redactText, redactValue, refreshEnvSecrets } from './redact.ts';
+import { addSecrets, redactText, redactValue, refreshEnvSecrets } from './redact/index.ts';
 
 export type Logger = PinoLogger;
 

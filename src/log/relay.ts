@@ -1,7 +1,7 @@
 // Re-log one stderr line of a child process (Python worker, ffmpeg, ...) through our logger.
 import type { Level } from 'pino';
 import { isRedactingLogger, type Logger } from './logger.ts';
-import { redactText, redactValue } from './redact.ts';
+import { redactText, redactValue } from './redact/index.ts';
 
 export type RelaySource = 'python' | 'ffmpeg' | (string & {});
 
