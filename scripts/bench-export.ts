@@ -3,12 +3,12 @@
 // as the export stage checks it (integrity.ts). Wall time of the cuts, of the checks, bytes written,
 // frames re-encoded, extra leading frames of copy.
 //
-//   node scripts/bench-export.ts [--json] [--width 1280 --height 720 --fps 30 --seconds 120]
+//   node scripts/bench-export.ts [--json] [--width 1280 --height 720 --fps 30 --seconds 120] [--clips 20 --min-s 2 --max-s 8]
 //
 // The source is generated once with ffmpeg (cached under .cache/export/bench-*): testsrc2 with a
 // moving overlay and a tone, H.264 High (x264 veryfast, CRF 23, a keyframe at least every 2 s, as the
-// proxy is encoded) + AAC, faststart MP4. Clips: 20 deterministic ranges of 2-8 s that start off
-// their keyframes. Cuts run one after another (one ffmpeg at a time).
+// proxy is encoded) + AAC, faststart MP4. Clips: 20 deterministic ranges of 2-8 s (by default) that
+// start off their keyframes. Cuts run one after another (one ffmpeg at a time).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,9 +28,12 @@ const { values } = parseArgs({
     fps: { type: 'string', default: '30' },
     seconds: { type: 'string', default: '120' },
     clips: { type: 'string', default: '20' },
+    'min-s': { type: 'string', default: '2' },
+    'max-s': { type: 'string', default: '8' },
   },
 });
 const W = Number(values.width), H = Number(values.height), FPS = Number(values.fps), SECONDS = Number(values.seconds), N = Number(values.clips);
+const MIN_S = Number(values['min-s']), MAX_S = Number(values['max-s']);
 
 const bins = await resolveFfmpeg();
 const cacheDir = path.join(import.meta.dirname, '..', '.cache', 'export');
@@ -54,13 +57,13 @@ if (!existsSync(src)) {
 const index = await frameIndex(src, bins);
 const total = index.pts.length;
 
-// 20 clips of 2-8 s spread over the file, from a fixed seed; none starts on a keyframe.
+// 20 clips of 2-8 s (--min-s, --max-s) spread over the file, from a fixed seed; none starts on a keyframe.
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const clips: { startFrame: number; endFrame: number }[] = [];
 const keyframes = new Set(index.keyframes);
 for (let i = 0; i < N; i++) {
-  const len = Math.round((2 + rand() * 6) * FPS);
+  const len = Math.round((MIN_S + rand() * (MAX_S - MIN_S)) * FPS);
   let start = Math.floor(rand() * (total - len - 1));
   while (keyframes.has(start)) start++;
   clips.push({ startFrame: start, endFrame: start + len });
@@ -98,7 +101,7 @@ try {
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ source: { path: src, width: W, height: H, fps: FPS, frames: total }, clips: N, clipFrames, rows }, null, 2)}\n`);
 } else {
-  process.stdout.write(`source ${W}x${H} ${FPS} fps, ${total} frames; ${N} clips, ${clipFrames} frames in all\n\n`);
+  process.stdout.write(`source ${W}x${H} ${FPS} fps, ${total} frames; ${N} clips of ${MIN_S}-${MAX_S} s, ${clipFrames} frames in all\n\n`);
   process.stdout.write(`${table(
     ['mode', 'cut wall s', 'per clip s', 'check s', 'bytes', 'frames out', 're-encoded frames', 'extra leading'],
     rows.map((r) => [r.mode, r.cutS.toFixed(2), (r.cutS / N).toFixed(2), r.verifyS.toFixed(2), bytes(r.bytes), r.frames, `${r.reencoded} (${((r.reencoded / clipFrames) * 100).toFixed(0)} %)`, r.extraLeading]),
