@@ -232,6 +232,13 @@ describe('security', () => {
       assert.equal((await post({ authorization: `Bearer ${TOKEN}` })).status, 200);
       // A foreign Host is fine with a token (the token is the guard).
       assert.equal((await rawGet(d.url, '/healthz', { host: 'heaters.example.com', authorization: `Bearer ${TOKEN}` })).status, 200);
+      // The page opened with ?token= hands it to its own script and style.
+      const page = await fetch(`${d.url}/review?token=${TOKEN}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const js = /src="([^"]+)"/.exec(html)?.[1] ?? '';
+      assert.match(js, /^\/review\/review\.js\?token=/);
+      assert.equal((await fetch(`${d.url}${js}`)).status, 200);
       assert.match(logs, /http listening/);
       assert.ok(!logs.includes(TOKEN), 'token in the log');
     });
