@@ -44,9 +44,13 @@ export interface CaseOptions {
 }
 
 const ACTIVE = ['downloading', 'preprocessing', 'detecting', 'finalizing'];
+/** `preprocessing` → `preprocess`: a stage's name for its video state. */
+const stageName = (state: string) => ({ downloading: 'download', preprocessing: 'preprocess', detecting: 'detect', finalizing: 'finalize' })[state] ?? state;
 
 type Kind = 'remux' | 'encode';
 const specOf = (kind: Kind, o: CaseOptions = {}): MediaSpec => o.specs?.[kind] ?? (kind === 'remux' ? REMUX_SPEC : ENCODE_SPEC);
+
+let clusterRuns = 0;
 
 async function withCluster<T>(fn: (c: Cluster) => Promise<T>): Promise<T> {
   const c = await startCluster();
@@ -54,8 +58,9 @@ async function withCluster<T>(fn: (c: Cluster) => Promise<T>): Promise<T> {
     return await fn(c);
   } finally {
     // CHAOS_LOGS=dir keeps every daemon's log lines and the stage runs, for a post-mortem.
-    const dir = process.env.CHAOS_LOGS;
-    if (dir) {
+    const root = process.env.CHAOS_LOGS;
+    if (root) {
+      const dir = path.join(root, `case-${++clusterRuns}`);
       await mkdir(dir, { recursive: true });
       for (const d of c.daemons) await writeFile(path.join(dir, `${d.name}.log`), d.logs.map((l) => JSON.stringify(l)).join('\n'));
       const { rows } = await c.db.query('SELECT video_id, stage, attempt, host_id, started_at, finished_at, wall_ms, ok, error_code, details FROM heaters.stage_runs ORDER BY started_at');
@@ -95,7 +100,7 @@ async function finish(
 /** kill -9 the daemon when the video reaches `state`; count what it leaves behind; restart it (same id, same disk). */
 function daemonKill(state: string, kind: Kind, opts: { slow?: boolean; slowStore?: boolean } = {}): ChaosCase {
   return {
-    name: `kill -9 daemon mid-${state.replace(/ing$/, '')}, restart`,
+    name: `kill -9 daemon mid-${stageName(state)}, restart`,
     fast: state === 'preprocessing',
     run: (o = {}) =>
       withCluster(async (c) => {
@@ -115,7 +120,7 @@ function daemonKill(state: string, kind: Kind, opts: { slow?: boolean; slowStore
         const restartAt = Date.now();
         const a2 = await c.startDaemon({ name: 'a2', hostId: 'host-a' });
         const registered = await a2.waitForLog((l) => l.msg === 'host registered');
-        const r = await finish(c, `kill -9 daemon mid-${state.replace(/ing$/, '')}, restart`, [id], faultAt, orphans.length, 180_000);
+        const r = await finish(c, `kill -9 daemon mid-${stageName(state)}, restart`, [id], faultAt, orphans.length, 180_000);
         const readyAfterRestart = r.faultToReadyS === null ? null : r.faultToReadyS - (restartAt - faultAt) / 1000;
         const { rows } = await c.db.query<{ started_at: Date }>(
           `SELECT started_at FROM heaters.stage_runs WHERE video_id = $1 AND details->'redrive'->>'reason' = 'restart' ORDER BY started_at LIMIT 1`,
@@ -132,7 +137,7 @@ function daemonKill(state: string, kind: Kind, opts: { slow?: boolean; slowStore
 /** kill -9 every Python worker of the daemon when the video reaches `state` (the daemon lives). */
 function workerKill(state: string, kind: Kind, slow: boolean): ChaosCase {
   return {
-    name: `kill -9 Python workers mid-${state.replace(/ing$/, '')}`,
+    name: `kill -9 Python workers mid-${stageName(state)}`,
     fast: state === 'detecting',
     run: (o = {}) =>
       withCluster(async (c) => {
@@ -143,7 +148,7 @@ function workerKill(state: string, kind: Kind, slow: boolean): ChaosCase {
         const pythons = a.children().filter((k) => k.comm.startsWith('python'));
         for (const p of pythons) process.kill(p.pid, 'SIGKILL');
         const faultAt = Date.now();
-        const r = await finish(c, `kill -9 Python workers mid-${state.replace(/ing$/, '')}`, [id], faultAt, 0, 180_000);
+        const r = await finish(c, `kill -9 Python workers mid-${stageName(state)}`, [id], faultAt, 0, 180_000);
         return { ...r, notes: `${pythons.length} workers killed; daemon ${a.running() ? 'alive' : 'DEAD'}` };
       }),
   };
@@ -152,7 +157,7 @@ function workerKill(state: string, kind: Kind, slow: boolean): ChaosCase {
 /** SIGTERM the daemon (grace 2 s) when the video reaches `state`, then start the next daemon on the same disk. */
 function sigterm(state: string, kind: Kind, slow: boolean, storeDown = false): ChaosCase {
   return {
-    name: `SIGTERM mid-${state.replace(/ing$/, '')}, next daemon`,
+    name: `SIGTERM mid-${stageName(state)}, next daemon`,
     fast: state === 'preprocessing',
     run: (o = {}) =>
       withCluster(async (c) => {
@@ -169,7 +174,7 @@ function sigterm(state: string, kind: Kind, slow: boolean, storeDown = false): C
         const v = await c.waitFor(id, () => true);
         c.storeProxy.up();
         await c.startDaemon({ name: 'a2', hostId: 'host-a' });
-        const r = await finish(c, `SIGTERM mid-${state.replace(/ing$/, '')}, next daemon`, [id], faultAt, orphans.length, 180_000);
+        const r = await finish(c, `SIGTERM mid-${stageName(state)}, next daemon`, [id], faultAt, orphans.length, 180_000);
         return { ...r, notes: `state at exit: ${v.state}` };
       }),
   };

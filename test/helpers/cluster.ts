@@ -58,7 +58,7 @@ export type VideoRow = {
 
 /** The video is in `state` and its stage has reported progress: the work itself is under way. */
 export const midStage = (state: string) => (v: VideoRow) =>
-  v.state === state && (state === 'finalizing' || v.progress?.stage === state.replace(/ing$/, ''));
+  v.state === state && (state === 'finalizing' || v.progress?.stage === { downloading: 'download', preprocessing: 'preprocess', detecting: 'detect' }[state]);
 
 export interface Audit {
   videos: number;
