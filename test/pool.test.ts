@@ -7,6 +7,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import {
+  jitteredMaxTasks,
+  MAX_TASKS_JITTER,
   POOL_DEFAULTS,
   PoolClosedError,
   PoolExhaustedError,
@@ -275,6 +277,108 @@ describe('PythonPool (dedicated pools)', () => {
       assert.equal(pool.stats().spawned, 1);
     } finally {
       await pool.drain();
+    }
+  });
+
+  test('many cancelled waiters leave no request behind: waiting 0, no extra worker, a prompt drain', async () => {
+    const pool = await startTestPool({ name: 'cancel-many', min: 1, max: 1, maxWaitingClients: 500 });
+    const pids = new Set(pool.pids());
+    const busy = startSleep(pool, 0.4);
+    pids.add((await busy.started).pid);
+    const controllers = Array.from({ length: 300 }, () => new AbortController());
+    const queued = controllers.map((ac) => pool.run('ping', {}, { signal: ac.signal }));
+    assert.equal(pool.stats().waiting, 300);
+    for (const ac of controllers) ac.abort();
+    const outcomes = await Promise.allSettled(queued);
+    assert.ok(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof TaskCancelledError));
+    assert.equal(pool.stats().waiting, 0);
+    SleepResult.parse(await busy.done);
+    // The one worker serves the next caller at once: no cancelled request was queued ahead of it.
+    await pidOf(pool);
+    assert.equal(pool.stats().spawned, 1);
+    assert.equal(pool.stats().size, 1);
+    const t0 = Date.now();
+    await pool.drain();
+    assert.ok(Date.now() - t0 < 3000, `drain took ${Date.now() - t0} ms`);
+    for (const p of pids) assert.equal(isAlive(p), false, `pid ${p} still alive`);
+  });
+
+  test('a caller cancelled while its worker is starting goes at once; the worker then serves the next caller', async () => {
+    const pool = await startTestPool({ name: 'cancel-starting', min: 0, max: 1 });
+    try {
+      const ac = new AbortController();
+      const first = pool.run('ping', {}, { signal: ac.signal });
+      assert.equal(pool.stats().size, 1, 'a worker is being started for it');
+      ac.abort();
+      await assert.rejects(first, TaskCancelledError);
+      assert.equal(pool.stats().waiting, 0);
+      const pid = await pidOf(pool); // served by the worker started for the cancelled caller
+      assert.equal(pool.stats().spawned, 1);
+      assert.deepEqual(pool.pids(), [pid]);
+    } finally {
+      const t0 = Date.now();
+      await pool.drain();
+      assert.ok(Date.now() - t0 < 3000, `drain took ${Date.now() - t0} ms`);
+    }
+    assert.equal(pool.pids().length, 0);
+  });
+
+  test('maxTasks is jittered per worker: two evenly loaded workers do not retire on the same task', async () => {
+    const maxTasks = 20;
+    const limits = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => jitteredMaxTasks(200, i));
+    assert.equal(new Set(limits).size, limits.length, `distinct limits: ${limits.join(',')}`);
+    for (const l of limits) assert.ok(l >= 200 * (1 - MAX_TASKS_JITTER) && l <= 200 * (1 + MAX_TASKS_JITTER), String(l));
+    assert.equal(jitteredMaxTasks(2, 1), 2, 'small limits stay usable');
+    const pool = await startTestPool({ name: 'jitter', min: 2, max: 2, maxTasks });
+    try {
+      const first = pool.pids();
+      assert.equal(first.length, 2);
+      const served = new Map<number, number>();
+      // Requests in pairs, so the load is shared evenly, until both first workers have retired.
+      for (let round = 0; round < 100 && first.some((p) => pool.pids().includes(p)); round++) {
+        for (const pid of await Promise.all([pidOf(pool), pidOf(pool)])) served.set(pid, (served.get(pid) ?? 0) + 1);
+      }
+      const counts = first.map((p) => served.get(p) ?? 0);
+      assert.notEqual(counts[0], counts[1], `tasks served by the first two workers: ${counts.join(', ')}`);
+      const byValue = (a: number, b: number) => a - b;
+      assert.deepEqual([...counts].sort(byValue), [jitteredMaxTasks(maxTasks, 0), jitteredMaxTasks(maxTasks, 1)].sort(byValue), counts.join(', '));
+      assert.ok(pool.stats().retired.max_tasks >= 2);
+    } finally {
+      await pool.drain();
+    }
+  });
+
+  test('a python that stops starting: waiting callers get WorkerStartError, starts back off, drain is prompt', async () => {
+    // A stand-in python that execs the real one until the flag file exists, then exits at once.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'heaters-pool-test-'));
+    const flag = path.join(dir, 'broken');
+    const script = path.join(dir, 'flaky-python');
+    await writeFile(script, `#!/bin/sh\n[ -e '${flag}' ] && exit 3\nexec ${PYTHON} "$@"\n`);
+    await chmod(script, 0o755);
+    const pool = await PythonPool.start({ name: 'flaky', python: script, logger: testLogger(), testOps: true, min: 1, max: 1, maxTasks: 2 });
+    const seen = new Set(pool.pids());
+    const startFailed = (e: unknown) => e instanceof WorkerStartError && e.code === 'worker_start_failed';
+    try {
+      await writeFile(flag, '');
+      const first = await pidOf(pool);
+      assert.equal(await pidOf(pool), first); // its second task: it retires, and its replacement cannot start
+      await assert.rejects(pidOf(pool), startFailed);
+      assert.equal(pool.stats().waiting, 0);
+      await rm(flag);
+      // The pool climbs back to min by itself (after its backoff) and serves again.
+      const second = await pidOf(pool);
+      assert.notEqual(second, first);
+      seen.add(first).add(second);
+      await writeFile(flag, '');
+      assert.equal(await pidOf(pool), second); // retires; starts fail again, the pool keeps retrying
+      await assert.rejects(pidOf(pool), startFailed);
+    } finally {
+      const t0 = Date.now();
+      await pool.drain();
+      assert.ok(Date.now() - t0 < 3000, `drain took ${Date.now() - t0} ms`);
+      assert.equal(pool.pids().length, 0);
+      for (const p of seen) assert.equal(isAlive(p), false, `pid ${p} still alive`);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
