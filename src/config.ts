@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { POOL_DEFAULTS } from './pool/options.ts';
 import { urlPassword } from './util/url.ts';
+import { formatZodError } from './util/zod.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -138,8 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     // Name the variable, never echo its value: it may be a secret.
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid configuration: ${issues}`);
+    throw new Error(`invalid configuration: ${formatZodError(parsed.error)}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.HEATERS_DATA_DIR);

@@ -266,7 +266,7 @@ async function checkDisk(cfg: Config): Promise<Check> {
     try {
       const s = await statfs(dir);
       const free = s.bavail * s.bsize;
-      const detail = `${(free / 1024 ** 3).toFixed(1)} GB free in ${dir === cfg.workDir ? dir : `${dir} (work dir ${cfg.workDir} not created yet)`}`;
+      const detail = `${(free / 1024 ** 3).toFixed(1)} GiB free in ${dir === cfg.workDir ? dir : `${dir} (work dir ${cfg.workDir} not created yet)`}`;
       const fix = 'free space or point HEATERS_WORK_DIR at a larger disk';
       if (free < MIN_FREE_BYTES) return { name: 'work dir space', status: 'fail', detail, fix };
       if (free < WARN_FREE_BYTES) return { name: 'work dir space', status: 'warn', detail, fix };

@@ -10,9 +10,11 @@ export function table(headers: string[], rows: Array<Array<string | number | nul
 
 export const seconds = (s: number | null | undefined) => (s === null || s === undefined ? '-' : s.toFixed(3));
 
+/** A byte count for people. Binary units, named as such: divides by 1024 and prints KiB, MiB, GiB
+ * (the house convention wherever a size is printed; doctor's free space too). */
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '-';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {

@@ -4,6 +4,7 @@ import { DownloadError } from './errors.ts';
 import type { DownloadPool } from './run.ts';
 import { toDownloadError } from './run.ts';
 import { ResolveArgs, ResolveResult } from './schema.ts';
+import { formatZodError } from '../util/zod.ts';
 
 export async function runResolve(pool: DownloadPool, args: ResolveArgs, opts: { signal?: AbortSignal } = {}): Promise<ResolveResult> {
   const checked = ResolveArgs.parse(args);
@@ -18,7 +19,7 @@ export async function runResolve(pool: DownloadPool, args: ResolveArgs, opts: { 
   }
   const result = ResolveResult.safeParse(data);
   if (!result.success) {
-    throw new DownloadError('download_failed', `resolve op returned an invalid result: ${result.error.issues[0]?.message ?? 'unknown'}`);
+    throw new DownloadError('download_failed', `resolve op returned an invalid result: ${formatZodError(result.error)}`);
   }
   return result.data;
 }

@@ -1,6 +1,7 @@
 // Run the Python `download` op through a pool with every boundary checked: args before sending,
 // each progress message, the result, and failures turned into a DownloadError with a stable code.
 import { redactText } from '../log/index.ts';
+import { formatZodError } from '../util/zod.ts';
 import { DownloadError, isDownloadErrorCode } from './errors.ts';
 import { DownloadArgs, DownloadProgress, DownloadResult } from './schema.ts';
 
@@ -43,7 +44,7 @@ export async function runDownload(pool: DownloadPool, args: DownloadArgs, opts: 
   }
   const result = DownloadResult.safeParse(data);
   if (!result.success) {
-    throw new DownloadError('download_failed', `download op returned an invalid result: ${result.error.issues[0]?.message ?? 'unknown'}`);
+    throw new DownloadError('download_failed', `download op returned an invalid result: ${formatZodError(result.error)}`);
   }
   return result.data;
 }

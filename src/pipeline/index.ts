@@ -17,6 +17,7 @@ import type { IngestResult } from './ingest.ts';
 import { inTx } from './tx.ts';
 import { workspace } from './workspace.ts';
 import { downloadWorkOptions } from '../sources/index.ts';
+import { zodIssues } from '../util/zod.ts';
 
 export type { Deps } from './deps.ts';
 export type { IngestResult } from './ingest.ts';
@@ -103,7 +104,7 @@ export async function registerWorkers(deps: Deps): Promise<{ ids: string[]; idle
       return await submitIngest(d, job.data);
     } catch (err) {
       if (!(err instanceof z.ZodError)) throw err;
-      const issues = err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      const issues = zodIssues(err);
       d.logger.warn({ jobId: job.id, issues }, 'invalid ingest job');
       return { error: 'invalid_job', issues };
     }

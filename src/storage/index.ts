@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log/index.ts';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { formatZodError } from '../util/zod.ts';
 import { StorageError } from './errors.ts';
 import { FsStore } from './fs.ts';
 import { MIN_PART_SIZE, S3Store, type S3StoreOptions } from './s3.ts';
@@ -46,8 +47,7 @@ export function createStore(cfg: Config['storage'], opts: CreateStoreOptions): O
   const parsed = StorageConfigSchema.safeParse(cfg);
   if (!parsed.success) {
     // Name the field, never echo the value: it may be a secret.
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw configError(`invalid storage configuration: ${issues}`);
+    throw configError(`invalid storage configuration: ${formatZodError(parsed.error)}`);
   }
   const { url, s3 } = parsed.data;
 
