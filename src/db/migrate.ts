@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import { HeatersError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -12,11 +13,10 @@ const LOCK_KEY = 0x6865617465727300n.toString();
 
 export type Migration = { version: number; name: string; sql: string; checksum: string };
 
-export class MigrationError extends Error {
-  readonly code = 'MIGRATION_FAILED';
+// Final: a migration that failed (or whose file changed after it was applied) needs a person.
+export class MigrationError extends HeatersError<'migration_failed'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MigrationError';
+    super('migration_failed', message, { retryable: false, cause: options?.cause });
   }
 }
 

@@ -1,5 +1,6 @@
 // Typed export failures. `code` is stable (stored on the exports row, matched by callers and the
 // CLI); `retryable` says whether pg-boss should try again. Messages are redacted when built.
+import { HeatersError } from '../errors.ts';
 import { redactText } from '../log/index.ts';
 
 export type ExportErrorCode =
@@ -16,15 +17,9 @@ export type ExportErrorCode =
 
 const RETRYABLE: ReadonlySet<ExportErrorCode> = new Set(['restore_pending', 'encode_failed']);
 
-export class ExportError extends Error {
-  override readonly name = 'ExportError';
-  readonly code: ExportErrorCode;
-  readonly retryable: boolean;
-
+export class ExportError extends HeatersError<ExportErrorCode> {
   constructor(code: ExportErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
-    super(redactText(message), options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retryable = options.retryable ?? RETRYABLE.has(code);
+    super(code, redactText(message), { retryable: options.retryable ?? RETRYABLE.has(code), cause: options.cause });
   }
 }
 

@@ -6,14 +6,14 @@
 // again on a new connection.
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import { HeatersError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 
-export class HostIdInUseError extends Error {
-  readonly code = 'host_id_in_use';
-  readonly retryable = false;
+export class HostIdInUseError extends HeatersError<'host_id_in_use'> {
   constructor(hostId: string) {
-    super(`host id ${hostId} is held by another running daemon; give this one its own HEATERS_HOST_ID or work dir`);
-    this.name = 'HostIdInUseError';
+    super('host_id_in_use', `host id ${hostId} is held by another running daemon; give this one its own HEATERS_HOST_ID or work dir`, {
+      retryable: false,
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import { HeatersError } from '../errors.ts';
 import { QUEUES } from './names.ts';
 
 const IngestOutput = z.union([
@@ -10,12 +11,18 @@ const IngestOutput = z.union([
   z.object({ error: z.string(), issues: z.array(z.string()) }),
 ]);
 
-export class IngestNotPickedUpError extends Error {
-  readonly code = 'not_picked_up';
+/** No daemon answered in time: worth another try once one runs. */
+export class IngestNotPickedUpError extends HeatersError<'not_picked_up'> {
+  constructor(message: string) {
+    super('not_picked_up', message, { retryable: true });
+  }
 }
 
-export class InvalidIngestError extends Error {
-  readonly code = 'invalid_job';
+/** The daemon refused the job (its issues are in the message): sending it again cannot help. */
+export class InvalidIngestError extends HeatersError<'invalid_job'> {
+  constructor(message: string) {
+    super('invalid_job', message, { retryable: false });
+  }
 }
 
 export async function awaitIngest(
