@@ -110,6 +110,8 @@ export const EnvSchema = z.object({
   // A host whose heartbeat is older than this is dead: a live host takes over its videos.
   HEATERS_HOST_STALE_S: int(2).default(30)
     .describe('A host whose heartbeat is older than this is dead: a live host takes over its videos.'),
+  HEATERS_HOST_FORGET_H: int(1).default(24)
+    .describe('A dead host with nothing left in flight is forgotten after this many hours: its liveness row and its own stage queues are deleted.'),
   // Health, readiness, metrics and the review API and page. Port 0 turns the listener off.
   HEATERS_HTTP_HOST: z.string().min(1).default('127.0.0.1')
     .describe('Address of the HTTP listener (health, readiness, metrics, review API and page). Any bind other than loopback requires HEATERS_REVIEW_TOKEN.'),
@@ -153,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       id: e.HEATERS_HOST_ID,
       heartbeatMs: e.HEATERS_HEARTBEAT_S * 1000,
       staleMs: e.HEATERS_HOST_STALE_S * 1000,
+      forgetMs: e.HEATERS_HOST_FORGET_H * 3600_000,
     },
     http: { host: e.HEATERS_HTTP_HOST, port: e.HEATERS_HTTP_PORT, token: e.HEATERS_REVIEW_TOKEN },
     database: e.DATABASE_URL

@@ -100,6 +100,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       pools: { io: cfg.python.io, cpu: cfg.python.cpu, stageConcurrency: cfg.stageConcurrency },
       heartbeatMs: cfg.host.heartbeatMs,
       staleMs: cfg.host.staleMs,
+      forgetMs: cfg.host.forgetMs,
       fallbackJob: (stage, videoId) => fallbackJob(cfg.workDir, stage, videoId),
     });
     cleanup.unshift(() => host.stop());

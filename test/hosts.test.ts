@@ -76,7 +76,7 @@ describe('host-affine chain', () => {
   let src: string;
   before(async () => {
     src = await generate({ kind: 'h264_aac_mp4', durationS: 3, cutsAtS: [1.5] });
-    d = await startTestDaemon({ DATABASE_URL: pgs.url, HEATERS_HOST_ID: 'affine-1', HEATERS_HEARTBEAT_S: '1' });
+    d = await startTestDaemon({ DATABASE_URL: pgs.url, HEATERS_HOST_ID: 'affine-1', HEATERS_HEARTBEAT_S: '1', HEATERS_HOST_STALE_S: '2', HEATERS_HOST_FORGET_H: '1' });
     db = new pg.Pool({ connectionString: pgs.url });
   });
   after(async () => {
@@ -153,5 +153,35 @@ describe('host-affine chain', () => {
     assert.deepEqual(runs.map((r) => [r.ok, r.errorCode]), [[false, 'claim_lapsed']]);
     const j = await d.deps.boss.getJobById(queue, job.id);
     assert.equal(j?.state, 'cancelled', 'the cancel stands');
+  });
+
+  test("a stale host's in-flight video is taken over; a long-dead host with nothing in flight is forgotten", async () => {
+    // ghost-1 died two hours ago and left nothing behind; ghost-2 went silent a minute ago (stale: 2 s
+    // here) with a video mid-detect.
+    await db.query(`INSERT INTO heaters.hosts (id, started_at, heartbeat_at) VALUES ('ghost-1', now() - interval '3 hours', now() - interval '2 hours'), ('ghost-2', now() - interval '3 minutes', now() - interval '1 minute')`);
+    for (const stage of ['preprocess', 'detect', 'finalize'] as const) await d.deps.boss.createQueue(hostQueue(stage, 'ghost-1'));
+    await d.deps.boss.createQueue(hostQueue('detect', 'ghost-2'));
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO heaters.videos (source_url, idempotency_key, state, host_id) VALUES ('file:///gone.mp4', md5(random()::text), 'detecting', 'ghost-2') RETURNING id`,
+    );
+    const videoId = rows[0]!.id;
+    await d.deps.boss.send(hostQueue('detect', 'ghost-2'), { videoId, proxyPath: '/ghost/proxy.mp4' });
+    const deadline = Date.now() + 20_000;
+    let adopted: { name: string; data: Record<string, unknown> } | undefined;
+    let forgotten = false;
+    while (Date.now() < deadline && !(adopted && forgotten)) {
+      const job = await db.query(`SELECT name, data FROM pgboss.job WHERE data->>'videoId' = $1 AND data->'redrive'->>'reason' = 'takeover'`, [videoId]);
+      adopted = job.rows[0];
+      forgotten = (await db.query(`SELECT 1 FROM heaters.hosts WHERE id = 'ghost-1'`)).rowCount === 0;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(adopted, 'the video was re-sent by a take-over');
+    assert.equal(adopted.name, hostQueue('detect', 'affine-1'), "to the adopter's own queue of the same stage");
+    assert.equal(adopted.data.proxyPath, '/ghost/proxy.mp4', "with the old job's local paths (the stage recovers what is missing)");
+    const old = await db.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'videoId' = $2`, [hostQueue('detect', 'ghost-2'), videoId]);
+    assert.deepEqual(old.rows.map((r) => r.state), ['cancelled'], "the dead host's job is cancelled");
+    assert.ok(forgotten, 'ghost-1 is forgotten');
+    for (const stage of ['preprocess', 'detect', 'finalize'] as const) assert.equal(await d.deps.boss.getQueue(hostQueue(stage, 'ghost-1')), null, `its ${stage} queue is gone`);
+    assert.equal((await db.query(`SELECT 1 FROM heaters.hosts WHERE id = 'ghost-2'`)).rowCount, 1, 'a host dead for less than HEATERS_HOST_FORGET_H is kept');
   });
 });

@@ -79,6 +79,21 @@ export async function listDeadHostsWithWork(db: Db, selfId: string, staleMs: num
   return rows.map(toHost);
 }
 
+/** Hosts silent for longer than `olderThanMs` with no video in flight placed on them. */
+export async function listForgettableHosts(db: Db, selfId: string, olderThanMs: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT h.id FROM heaters.hosts h
+     WHERE h.id <> $1 AND h.heartbeat_at < now() - make_interval(secs => $2::float8 / 1000)
+       AND NOT EXISTS (SELECT 1 FROM heaters.videos v WHERE v.host_id = h.id AND v.state IN ${ACTIVE})`,
+    [selfId, olderThanMs],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function deleteHost(db: Db, id: string): Promise<void> {
+  await db.query('DELETE FROM heaters.hosts WHERE id = $1', [id]);
+}
+
 /** Videos in flight placed on `hostId`, oldest first. */
 export async function listActiveVideosOn(db: Db, hostId: string): Promise<Array<{ id: string; state: VideoState }>> {
   const { rows } = await db.query<{ id: string; state: VideoState }>(

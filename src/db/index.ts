@@ -39,6 +39,8 @@ export {
   markHostStopped,
   listHosts,
   listDeadHostsWithWork,
+  listForgettableHosts,
+  deleteHost,
   listActiveVideosOn,
   claimVideoPlacement,
   placeVideo,

@@ -7,7 +7,8 @@
 // is old, and a host that was itself cut off must not take over live hosts' work.
 import type { PgBoss } from 'pg-boss';
 import type pg from 'pg';
-import { heartbeatHost, listDeadHostsWithWork, listHosts, markHostStopped, registerHost } from '../db/index.ts';
+import { deleteHost, heartbeatHost, listDeadHostsWithWork, listForgettableHosts, listHosts, markHostStopped, registerHost } from '../db/index.ts';
+import { HOST_STAGES, hostQueue } from '../queue/names.ts';
 import type { HostRow } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import { adoptAll, type AdoptDeps } from './adopt.ts';
@@ -27,6 +28,8 @@ export interface HostOptions {
   pools: unknown;
   heartbeatMs: number;
   staleMs: number;
+  /** A dead host with nothing in flight is forgotten (row and queues deleted) after this long. */
+  forgetMs: number;
   fallbackJob: AdoptDeps['fallbackJob'];
 }
 
@@ -78,6 +81,18 @@ export async function startHost(o: HostOptions): Promise<Host> {
       }
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'take-over check failed');
+    }
+    // Hosts with fresh disks at every start (ephemeral workers) would otherwise leave a row and three
+    // queues each forever. Only this host's own daemon ever sends to its queues, and adoption left
+    // nothing open there, so deleting them loses no work.
+    try {
+      for (const gone of await listForgettableHosts(o.db, o.hostId, o.forgetMs)) {
+        for (const stage of HOST_STAGES) await o.boss.deleteQueue(hostQueue(stage, gone)).catch(() => undefined);
+        await deleteHost(o.db, gone);
+        log.info({ forgotten: gone }, 'forgot a long-dead host: its row and queues are deleted');
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'forgetting dead hosts failed');
     }
   };
 
