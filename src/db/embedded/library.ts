@@ -11,7 +11,7 @@ let libraryPromise: Promise<EmbeddedPostgresClass> | undefined;
 // SIGTERM, SIGBREAK and 'message'. On beforeExit it stops every cluster and then calls
 // process.exit(0) — which overwrites a failing process.exitCode with 0 — and on SIGINT/SIGTERM it
 // exits the process (130/143) before our own graceful shutdown can run. We own the lifecycle
-// (stop() plus an 'exit' safety net below), so every listener the import adds is removed again.
+// (stop() plus an 'exit' safety net, both in server.ts), so every listener the import adds is removed again.
 // The library is imported once, so diffing the listener lists around that import is exact.
 const HOOKED_EVENTS = [
   'exit',
