@@ -8,7 +8,7 @@ import type { Probe } from '../media/index.ts';
 import { analysisOutput } from '../scenes/analysis.ts';
 import { progressReporter } from './progress.ts';
 import type { StageContext } from './stage.ts';
-import { readVerifiedSource, writeVerifiedSource } from './verified.ts';
+import { readVerifiedSource, writeVerifiedSource, type VerifiedProxy } from './verified.ts';
 import { workspace } from './workspace.ts';
 import { IngestOptions } from '../queue/ingest-job.ts';
 import { accessArgs, getVideoOrigin } from '../sources/index.ts';
@@ -56,16 +56,11 @@ export async function fetchSource(ctx: StageContext<{ videoId: string }>): Promi
   return { path: res.path, probe: probed, title: res.title ?? null };
 }
 
-export interface ProxyOutputs {
-  mode: 'remux' | 'encode';
-  encodePasses: number;
-  proxyPath: string;
-  masterPath?: string;
-  frames?: { path: string; width: number; height: number };
-  keyframeTimes: number[];
+/** A proxy made (or recovered) for the next stages: preprocess's verified outputs, plus the probe of a refetched source. */
+export type ProxyOutputs = VerifiedProxy & {
   /** Set when the source had to be fetched again (the stage's video row may predate the probe). */
   sourceProbe?: Probe;
-}
+};
 
 /** Make the proxy (and master when wanted) from a local source, reading keyframe times once. */
 export async function buildProxy(

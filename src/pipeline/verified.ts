@@ -6,7 +6,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProxyOutputs } from './source.ts';
 import type { Workspace } from './workspace.ts';
 
 const File = z.object({ path: z.string().min(1), bytes: z.number().int().positive() });
@@ -47,7 +46,14 @@ async function writeManifest(file: string, value: unknown): Promise<void> {
 const sized = async (p: string) => ({ path: p, bytes: (await fs.stat(p)).size });
 
 /** What preprocess made, as the next stages need it. */
-export type VerifiedProxy = Omit<ProxyOutputs, 'sourceProbe'>;
+export interface VerifiedProxy {
+  mode: 'remux' | 'encode';
+  encodePasses: number;
+  proxyPath: string;
+  masterPath?: string;
+  frames?: { path: string; width: number; height: number };
+  keyframeTimes: number[];
+}
 
 export async function writeVerified(ws: Workspace, _kind: 'preprocess', out: VerifiedProxy): Promise<void> {
   const frames = out.frames ? { ...out.frames, bytes: (await fs.stat(out.frames.path)).size } : undefined;
