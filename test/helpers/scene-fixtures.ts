@@ -16,7 +16,7 @@ import { ensureSample, sampleCutFrames, type SampleSpec } from '../../src/cli/sa
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'scenes');
-const GENERATOR_VERSION = 8;
+const GENERATOR_VERSION = 9;
 
 export type SceneClass = 'hard' | 'gradual' | 'flash' | 'motion' | 'static';
 export type CutKind = 'hard' | 'gradual';
@@ -272,7 +272,7 @@ export function photoPath(name: string): string {
   throw new Error(`wallpaper ${name} not found under ${dir} (apt-get install plasma-workspace-wallpapers)`);
 }
 
-/** A still photograph moved like a camera would (zoompan on a 2x copy, so moves are half-pixel smooth). */
+/** A still photograph moved like a camera would. */
 function photoChain(spec: string, motion: Motion, frames: number, w: number, h: number, fps: number): string {
   const [name, at] = spec.slice('photo:'.length).split('@');
   const [cx0, cy0] = at ? at.split(',').map(Number) as [number, number] : [0.5, 0.5];
@@ -290,7 +290,11 @@ function photoChain(spec: string, motion: Motion, frames: number, w: number, h: 
   }
   const clampX = `max(0,min(iw-iw/zoom,(${cx})*iw-iw/zoom/2))`;
   const clampY = `max(0,min(ih-ih/zoom,(${cy})*ih-ih/zoom/2))`;
-  return `movie=filename=${photoPath(name!)},scale=${2 * w}:${2 * h}:force_original_aspect_ratio=increase:flags=bicubic,crop=${2 * w}:${2 * h},` +
+  // zoompan moves in whole input pixels: on a 4x copy (at most 5120 px wide) a pan is smooth, not
+  // a stutter of still frames and jumps.
+  const up = Math.min(4, 5120 / w);
+  const uw = Math.round((w * up) / 2) * 2, uh = Math.round((h * up) / 2) * 2;
+  return `movie=filename=${photoPath(name!)},scale=${uw}:${uh}:force_original_aspect_ratio=increase:flags=bicubic,crop=${uw}:${uh},` +
     `zoompan=z='${z}':x='${clampX}':y='${clampY}':d=${F}:s=${w}x${h}:fps=${fps}`;
 }
 
