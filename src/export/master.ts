@@ -10,6 +10,8 @@ import path from 'node:path';
 import { HeadObjectCommand, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { listArtefacts, upsertArtefact, type Artefact } from '../db/index.ts';
 import { runDownload } from '../download/index.ts';
+import { IngestOptions } from '../queue/index.ts';
+import { accessArgs, getVideoOrigin } from '../sources/index.ts';
 import { S3Store } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/index.ts';
 import type { ExportDeps } from './deps.ts';
@@ -22,6 +24,8 @@ import { createReadStream } from 'node:fs';
 export const ARCHIVE_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
 export const needsRestore = (storageClass: string | null | undefined) => !!storageClass && ARCHIVE_CLASSES.has(storageClass);
 
+export type MasterVideo = { id: string; sourceUrl: string; options?: Record<string, unknown> };
+
 export type Hydrated = { path: string; how: 'stored' | 'restored' | 'made'; storeOps: Record<string, number> };
 
 export async function storedMaster(deps: Pick<ExportDeps, 'db'>, videoId: string): Promise<Artefact | undefined> {
@@ -31,7 +35,7 @@ export async function storedMaster(deps: Pick<ExportDeps, 'db'>, videoId: string
 /** Put the video's master at `dest`, by whichever way it can be had (see the file comment). */
 export async function hydrateMaster(
   deps: ExportDeps,
-  video: { id: string; sourceUrl: string },
+  video: MasterVideo,
   dest: string,
   opts: { signal?: AbortSignal | undefined; restoreDays?: number } = {},
 ): Promise<Hydrated> {
@@ -63,9 +67,15 @@ export async function hydrateMaster(
 }
 
 /** Download the source again and encode the master from it (the same FFV1/FLAC settings as preprocess). */
-async function makeMaster(deps: ExportDeps, video: { id: string; sourceUrl: string }, dest: string, signal?: AbortSignal): Promise<void> {
+const extractorArgsOf = (options: Record<string, unknown>) => {
+  const parsed = IngestOptions.shape.extractorArgs.safeParse(options.extractorArgs);
+  return parsed.success ? parsed.data : undefined;
+};
+
+async function makeMaster(deps: ExportDeps, video: MasterVideo, dest: string, signal?: AbortSignal): Promise<void> {
   const dir = path.join(path.dirname(dest), 'source');
   await fs.mkdir(dir, { recursive: true });
+  const origin = await getVideoOrigin(deps.db, video.id);
   try {
     const res = await runDownload(
       deps.ioPool,
@@ -77,6 +87,9 @@ async function makeMaster(deps: ExportDeps, video: { id: string; sourceUrl: stri
         ffmpeg: deps.bins.ffmpeg,
         allow_private: deps.cfg.download.allowPrivate,
         ...(deps.cfg.download.localRoots ? { local_roots: deps.cfg.download.localRoots } : {}),
+        // The same access as the ingest had: cookies, proxy, extractor args, a page's n-th video.
+        ...accessArgs(deps.cfg, extractorArgsOf(video.options ?? {})),
+        ...(origin?.playlistItem ? { playlist_item: origin.playlistItem } : {}),
       },
       signal ? { signal } : {},
     );
