@@ -20,7 +20,7 @@ import {
   WorkerStartError,
 } from './errors.ts';
 import { POOL_DEFAULTS } from './options.ts';
-import { cpuSeconds, rssBytes, type CpuSeconds } from './proc.ts';
+import { cpuSeconds, rssBytes, type CpuSeconds } from '../util/proc.ts';
 import { Request, WorkerMessage, type ReadyMessage, type Versions } from './protocol.ts';
 
 /** The repo's python/ directory: PYTHONPATH of every worker. */

@@ -4,28 +4,17 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../log/index.ts';
+import { commandLine, isLiveProcess, processState } from '../../util/proc.ts';
 import { EmbeddedPostgresError } from './errors.ts';
 
 type ProcInfo = { alive: boolean; comm?: string; ppid?: number; cmdline?: string[] };
 
 export async function procInfo(pid: number): Promise<ProcInfo> {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return { alive: false };
-  }
-  try {
-    const statLine = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const close = statLine.lastIndexOf(')');
-    const comm = statLine.slice(statLine.indexOf('(') + 1, close);
-    const [state, ppid] = statLine.slice(close + 2).split(' ');
-    // A zombie (killed, not yet reaped — our PID 1 may never reap) is dead for our purposes.
-    if (state === 'Z' || state === 'X') return { alive: false };
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-    return { alive: true, comm, ppid: Number(ppid), cmdline };
-  } catch {
-    return { alive: false };
-  }
+  // A zombie (killed, not yet reaped — our PID 1 may never reap) is dead for our purposes.
+  const st = processState(pid);
+  if (!st || !isLiveProcess(pid)) return { alive: false };
+  const cmdline = commandLine(pid);
+  return cmdline ? { alive: true, comm: st.comm, ppid: st.ppid, cmdline } : { alive: false };
 }
 
 /** Is `pid` a postmaster running on `dir`? */

@@ -1,6 +1,7 @@
-// The one place that reads Linux's /proc for a process: resident memory (for the pool's RSS ceiling)
-// and CPU time (for the pool benchmark's accounting). Units are converted here and named in the
-// result, so no caller divides by a tick rate or multiplies by a page size on its own.
+// The one place that reads Linux's /proc for a process: resident memory (for the pool's RSS ceiling),
+// CPU time (for the pool benchmark's accounting), and state, parent and command line (for the
+// embedded Postgres' stale-pid recovery and the tests' orphan checks). Units are converted here and
+// named in the result, so no caller divides by a tick rate or multiplies by a page size on its own.
 import { readFileSync } from 'node:fs';
 
 /** Linux reports utime/stime/cutime/cstime in clock ticks of USER_HZ, which is 100 on every Linux ABI. */
@@ -17,7 +18,7 @@ export interface CpuSeconds {
   childrenSystem: number;
 }
 
-function read(pid: number | 'self', file: 'stat' | 'status'): string | undefined {
+function read(pid: number | 'self', file: 'stat' | 'status' | 'cmdline'): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
@@ -47,4 +48,32 @@ export function cpuSeconds(pid: number | 'self'): CpuSeconds | undefined {
 export function totalCpuSeconds(pid: number | 'self'): number | undefined {
   const c = cpuSeconds(pid);
   return c && c.user + c.system + c.childrenUser + c.childrenSystem;
+}
+
+export interface ProcessState {
+  /** The command name (at most 15 characters, as the kernel keeps it). */
+  comm: string;
+  /** R, S, D, Z (zombie), X (dead), … */
+  state: string;
+  ppid: number;
+}
+
+/** State, parent and command name from /proc/<pid>/stat, or undefined when the process is gone. */
+export function processState(pid: number): ProcessState | undefined {
+  const stat = read(pid, 'stat');
+  if (!stat) return undefined;
+  const close = stat.lastIndexOf(')');
+  const [state, ppid] = stat.slice(close + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), state: state ?? '?', ppid: Number(ppid) };
+}
+
+/** A process that runs (or sleeps): not gone, not a zombie waiting to be reaped. */
+export function isLiveProcess(pid: number): boolean {
+  const s = processState(pid);
+  return !!s && s.state !== 'Z' && s.state !== 'X';
+}
+
+/** The argument vector of a process, or undefined when it is gone. */
+export function commandLine(pid: number): string[] | undefined {
+  return read(pid, 'cmdline')?.split('\0').filter(Boolean);
 }
