@@ -11,7 +11,7 @@ import type { HttpServer } from './http/index.ts';
 import { resolveFfmpeg } from './media/index.ts';
 import { registerExportWorkers } from './export/index.ts';
 import { Metrics } from './metrics/index.ts';
-import { listHosts } from './db/index.ts';
+import { listHosts, setHostDetails } from './db/index.ts';
 import { resolveHostId, startHost } from './hosts/index.ts';
 import { fallbackJob, registerWorkers } from './pipeline/index.ts';
 import { CancelListener } from './pipeline/cancel.ts';
@@ -84,7 +84,10 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     // Cookie values are secrets for every log line and stored error of this process too.
     addSecrets(cookieValues(cfg.access.cookiesFile));
     // The yt-dlp in use: a metric, and a warning when it is too old to follow YouTube.
-    void reportYtDlp(ioPool, metrics.registry, logger);
+    // The yt-dlp in use goes to the metrics, the start-up log and this host's row (heaters status shows it).
+    void reportYtDlp(ioPool, metrics.registry, logger).then((info) =>
+      info ? setHostDetails(database.pool, hostId, { ytDlp: info.version, ytDlpAgeDays: info.ageDays }).catch(() => undefined) : undefined,
+    );
     const cancels = await CancelListener.start(database.url, database.pool, logger);
     cleanup.unshift(() => cancels.stop());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };

@@ -90,6 +90,11 @@ describe('heaters daemon + client commands', () => {
     assert.equal(status.exitCode, 0);
     assert.match(status.stdout, /state\s+ready/);
     assert.match(status.stdout, /proxy\s+file:\/\//);
+    // The host that holds the video, its liveness, and the yt-dlp its workers run.
+    assert.match(status.stdout, /host\s+\S+ \((heartbeat \d+ s ago|stopped)(, yt-dlp \d{4}\.\d{2}\.\d{2}[.\d]*)?\)/);
+    const sj = JSON.parse((await cli(['status', id, '--json'])).stdout) as { host: { id: string; ytDlp: string | null } | null };
+    assert.ok(sj.host?.id, 'status --json names the host');
+    assert.match(sj.host?.ytDlp ?? '', /^\d{4}\.\d{2}\.\d{2}/, 'and the yt-dlp version in use');
 
     const clips = await cli(['clips', id, '--json']);
     const parsed = JSON.parse(clips.stdout) as Array<{ startFrame: number }>;

@@ -62,7 +62,7 @@ export async function listCommand(c: CommandContext): Promise<number> {
 export async function retryCommand(c: CommandContext): Promise<number> {
   const id = videoId(c);
   return withClient(c, async (client) => {
-    const v = await retryVideo({ db: client.database.pool, boss: client.boss }, id);
+    const v = await retryVideo({ db: client.database.pool, boss: client.boss, cfg: c.cfg }, id);
     if (!c.values.wait) {
       process.stdout.write(c.values.json ? `${JSON.stringify({ video: videoJson(v) }, null, 2)}\n` : `${id} queued again\n`);
       return 0;

@@ -1,6 +1,6 @@
 // What `status`, `clips` and `report` print, from the database rows.
 import type pg from 'pg';
-import { getVideo, listArtefacts, listClips, listStageRuns } from '../db/index.ts';
+import { getHost, getVideo, listArtefacts, listClips, listStageRuns } from '../db/index.ts';
 import { probeOf } from '../pipeline/probe-of.ts';
 import { bytes, progressLine, safe, seconds, table } from './format.ts';
 
@@ -15,7 +15,10 @@ async function videoOrThrow(db: pg.Pool, id: string) {
 export async function statusView(db: pg.Pool, id: string, json: boolean): Promise<string> {
   const v = await videoOrThrow(db, id);
   const artefacts = await listArtefacts(db, id);
-  if (json) return JSON.stringify({ ...v, sourceUrl: safe(v.sourceUrl), artefacts }, null, 2);
+  // The host holding the video's files, how recently it was heard from, and the yt-dlp it runs.
+  const h = v.hostId ? await getHost(db, v.hostId) : undefined;
+  const host = h ? { id: h.id, heartbeatAgeS: Math.round(h.ageSeconds), stopped: !!h.stoppedAt, ytDlp: (h.details?.ytDlp as string | undefined) ?? null } : null;
+  if (json) return JSON.stringify({ ...v, sourceUrl: safe(v.sourceUrl), host, artefacts }, null, 2);
   const lines = [
     `video     ${v.id}`,
     `source    ${safe(v.sourceUrl)}`,
@@ -26,6 +29,7 @@ export async function statusView(db: pg.Pool, id: string, json: boolean): Promis
   const probe = probeOf(v);
   const pv = probe?.video;
   if (pv) lines.push(`source    ${pv.codec} ${pv.width}x${pv.height} @ ${pv.fps.toFixed(3)} fps, audio ${probe?.audio?.codec ?? 'none'}`);
+  if (host) lines.push(`host      ${host.id} (${host.stopped ? 'stopped' : `heartbeat ${host.heartbeatAgeS} s ago`}${host.ytDlp ? `, yt-dlp ${host.ytDlp}` : ''})`);
   if (v.errorCode) lines.push(`error     ${v.errorCode}: ${v.errorMessage ?? ''}`);
   for (const a of artefacts) lines.push(`${a.kind.padEnd(9)} ${a.storeUri} (${bytes(a.bytes)}, sha256 ${(a.sha256 ?? '').slice(0, 16)}…${a.storageClass ? `, ${a.storageClass}` : ''})`);
   return lines.join('\n');

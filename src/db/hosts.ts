@@ -6,6 +6,8 @@ import type { VideoState } from './videos.ts';
 
 export type HostRow = {
   id: string;
+  /** What the host reports about itself (e.g. {ytDlp, ytDlpAgeDays}). */
+  details: Record<string, unknown> | null;
   startedAt: Date;
   heartbeatAt: Date;
   stoppedAt: Date | null;
@@ -17,6 +19,7 @@ export type HostRow = {
 
 type Row = {
   id: string;
+  details: Record<string, unknown> | null;
   started_at: Date;
   heartbeat_at: Date;
   stopped_at: Date | null;
@@ -27,6 +30,7 @@ type Row = {
 
 const toHost = (r: Row): HostRow => ({
   id: r.id,
+  details: r.details,
   startedAt: r.started_at,
   heartbeatAt: r.heartbeat_at,
   stoppedAt: r.stopped_at,
@@ -37,7 +41,7 @@ const toHost = (r: Row): HostRow => ({
 
 const ACTIVE = `('downloading', 'preprocessing', 'detecting', 'finalizing')`;
 
-const COLUMNS = `id, started_at, heartbeat_at, stopped_at, version, pools,
+const COLUMNS = `id, details, started_at, heartbeat_at, stopped_at, version, pools,
   EXTRACT(EPOCH FROM (now() - heartbeat_at))::float8 AS age_s`;
 
 /** Register (or re-register after a restart) this host. Returns the row as it was before, if any. */
@@ -53,6 +57,16 @@ export async function registerHost(
     [host.id, host.version, JSON.stringify(host.pools)],
   );
   return { previous: prev.rows[0] ? toHost(prev.rows[0]) : undefined };
+}
+
+/** Merge what the host knows about itself into its row (the yt-dlp its workers run, …). */
+export async function setHostDetails(db: Db, id: string, details: Record<string, unknown>): Promise<void> {
+  await db.query(`UPDATE heaters.hosts SET details = COALESCE(details, '{}'::jsonb) || $2::jsonb WHERE id = $1`, [id, JSON.stringify(details)]);
+}
+
+export async function getHost(db: Db, id: string): Promise<HostRow | undefined> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM heaters.hosts WHERE id = $1`, [id]);
+  return rows[0] ? toHost(rows[0]) : undefined;
 }
 
 export async function heartbeatHost(db: Db, id: string): Promise<void> {

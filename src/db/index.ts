@@ -37,6 +37,8 @@ export {
   registerHost,
   heartbeatHost,
   markHostStopped,
+  setHostDetails,
+  getHost,
   listHosts,
   listDeadHostsWithWork,
   listForgettableHosts,

@@ -7,17 +7,22 @@ import type pg from 'pg';
 import { getVideo, reopenVideo, withTransaction } from '../db/index.ts';
 import { DbError } from '../db/index.ts';
 import type { Video } from '../db/index.ts';
+import type { Config } from '../config.ts';
 import { QUEUES } from '../queue/names.ts';
+import { downloadGroup, getVideoOrigin } from '../sources/index.ts';
 
 /** pg-boss sends through our transaction's client, so the job commits (or not) with our rows. */
 const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
   executeSql: (text: string, values?: unknown[]) => client.query(text, values),
 });
 
-export async function retryVideo(deps: { db: pg.Pool; boss: PgBoss }, videoId: string): Promise<Video> {
+export async function retryVideo(deps: { db: pg.Pool; boss: PgBoss; cfg?: Config }, videoId: string): Promise<Video> {
   return withTransaction(deps.db, async (client) => {
     const video = await reopenVideo(client, videoId, 'queued');
-    await deps.boss.send(QUEUES.download, { videoId, prevFinishedAt: Date.now() }, { db: inTx(client) });
+    // In its site's pg-boss group, so the per-site concurrency limit holds for a retried download too.
+    const site = deps.cfg ? (await getVideoOrigin(client, videoId))?.site : undefined;
+    const group = deps.cfg ? downloadGroup(deps.cfg, site) : {};
+    await deps.boss.send(QUEUES.download, { videoId, prevFinishedAt: Date.now() }, { db: inTx(client), ...group });
     return video;
   });
 }
