@@ -18,7 +18,7 @@ import { redactText } from '../log/index.ts';
 import { resolveFfmpeg } from '../media/index.ts';
 import { PythonWorker } from '../pool/index.ts';
 import { createStore } from '../storage/index.ts';
-import type { CommandContext } from './main.ts';
+import type { CommandContext } from './context.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface Check {

@@ -4,7 +4,6 @@
 // unknown id or a refused operation, 3 internal error.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import type pg from 'pg';
 import { loadConfig } from '../config.ts';
 import type { Config } from '../config.ts';
@@ -20,46 +19,13 @@ import { ensureSample } from './sample.ts';
 import { NotFound, clipsView, reportView, statusView } from './views.ts';
 import { watchVideo } from './watch.ts';
 import { UsageError } from './errors.ts';
+import { OPTIONS, type CommandContext } from './context.ts';
+export type { CommandContext } from './context.ts';
 import { cancelCommand, deadCommand, listCommand, retryCommand, settle } from './ops.ts';
 import { doctorCommand } from './doctor.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { REVIEW_USAGE, reviewCommand } from './review.ts';
 import { VIDEO_STATES } from '../db/index.ts';
-
-/** What every command receives: configuration, the CLI's logger, its positional arguments and flags. */
-export interface CommandContext {
-  cfg: Config;
-  logger: Logger;
-  /** Positional arguments after the command name. */
-  args: string[];
-  values: Values;
-  /** The first positional argument, or a usage error naming what was expected. */
-  need(what: string): string;
-}
-
-/**
- * Every flag any command takes (node:util parseArgs, strict). A command that needs a new flag adds
- * one line here.
- */
-const OPTIONS = {
-  master: { type: 'boolean', default: false },
-  wait: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  sample: { type: 'boolean', default: false },
-  param: { type: 'string', multiple: true, default: [] },
-  state: { type: 'string', multiple: true, default: [] },
-  limit: { type: 'string', default: '100' },
-  redrive: { type: 'boolean', default: false },
-  mode: { type: 'string' },
-  out: { type: 'string' },
-  format: { type: 'string' },
-  reviewer: { type: 'string' },
-  frame: { type: 'string' },
-  video: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
-
-type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 interface Command {
   /** One usage line (or two) for `heaters --help`. */

@@ -8,7 +8,7 @@ import { requestCancel } from '../pipeline/cancel.ts';
 import { listDead, redriveDead, retryVideo } from '../pipeline/retry.ts';
 import { UsageError } from './errors.ts';
 import { progressLine, safe, table } from './format.ts';
-import type { CommandContext } from './main.ts';
+import type { CommandContext } from './context.ts';
 import { NotFound } from './views.ts';
 import { watchVideo } from './watch.ts';
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { publishedYtDlp } from '../download/version.ts';
 import { redactText } from '../log/index.ts';
-import type { RoutePlugin } from './routes.ts';
+import type { RoutePlugin } from './plugin.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { listArtefacts, type Artefact } from '../db/index.ts';
 import { FsStore, S3Store, type ObjectStore } from '../storage/index.ts';
 import { presignGet } from './presign.ts';
-import type { RoutePlugin } from './routes.ts';
+import type { RoutePlugin } from './plugin.ts';
 import { ErrorBody } from './errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 // GET /review: the review page (one HTML file, its script and its style, read from ./page/ once).
 import { readFile } from 'node:fs/promises';
-import type { RoutePlugin } from './routes.ts';
+import type { RoutePlugin } from './plugin.ts';
 
 const PAGE_DIR = new URL('./page/', import.meta.url);
 const FILES = {

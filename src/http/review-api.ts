@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { act, claimNext, clipView, history, listVideos, redo, releaseLease, renewLease, undo, videoClips } from '../review/index.ts';
 import type { ChangeResult } from '../review/index.ts';
-import type { RoutePlugin } from './routes.ts';
+import type { RoutePlugin } from './plugin.ts';
 import { ErrorBody } from './errors.ts';
 import { ActBody, ActionName, ChangeOut, ClaimBody, ClipOut, clipOut, EventOut, eventOut, LeaseBody, Reviewer, ReviewerBody, Uuid, VideoOut, videoOut } from './schemas.ts';
 
