@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
     .describe('S3 session token for temporary credentials (a secret).'),
   HEATERS_MASTER_STORAGE_CLASS: z.string().min(1).default('GLACIER_IR')
     .describe('S3 storage class of lossless masters (they are rarely read).'),
+  HEATERS_EXPORT_RESTORE_RECHECK_S: int(1).default(900)
+    .describe('While a master is restored from an archive class (GLACIER, DEEP_ARCHIVE), its export job is sent again this much later.'),
   HEATERS_GENERATE_MASTER: bool.default(false)
     .describe('Make an FFV1/FLAC master for every video (per ingest: `options.master`).'),
   HEATERS_PYTHON: z.string().min(1).default('/usr/bin/python3')
@@ -174,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       masterStorageClass: e.HEATERS_MASTER_STORAGE_CLASS,
     },
+    exportRestoreRecheckS: e.HEATERS_EXPORT_RESTORE_RECHECK_S,
     generateMaster: e.HEATERS_GENERATE_MASTER,
     python: {
       executable: e.HEATERS_PYTHON,

@@ -19,7 +19,7 @@ import { verifyCut, type IntegrityReport } from './integrity.ts';
 import { ExportJob } from './job.ts';
 import { hydrateMaster, needsRestore, storedMaster } from './master.ts';
 
-/** While an archived master is restored, the export job is sent again this much later. */
+/** While an archived master is restored, the export job is sent again this much later (default; config HEATERS_EXPORT_RESTORE_RECHECK_S). */
 export const RESTORE_RECHECK_S = 15 * 60;
 
 export type ExportOutput = {
@@ -65,8 +65,9 @@ export async function runExportJob(deps: ExportDeps, job: Pick<Job<unknown>, 'id
   } catch (err) {
     if (isExportError(err, 'restore_pending')) {
       await markRestoring(deps.db, row.id);
-      await deps.boss.send(QUEUES.export, { exportId: row.id }, { startAfter: RESTORE_RECHECK_S });
-      log.info({ recheckS: RESTORE_RECHECK_S }, 'master restore in progress: export re-queued');
+      const recheckS = deps.cfg.exportRestoreRecheckS ?? RESTORE_RECHECK_S;
+      await deps.boss.send(QUEUES.export, { exportId: row.id }, { startAfter: recheckS });
+      log.info({ recheckS }, 'master restore in progress: export re-queued');
       return { exportId: row.id, state: 'restoring' };
     }
     const e = err instanceof Error ? err : new Error(String(err));
@@ -176,6 +177,7 @@ async function exportOne(deps: ExportDeps, row: ExportRow, dir: string, log: Exp
 export async function registerExportWorkers(deps: ExportDeps, concurrency: number): Promise<{ ids: string[]; idle(): Promise<void> }> {
   const ids: string[] = [];
   const running = new Set<Promise<unknown>>();
+  const recheckS = deps.cfg.exportRestoreRecheckS ?? RESTORE_RECHECK_S;
   for (let i = 0; i < concurrency; i++) {
     let id = '';
     id = await deps.boss.work(QUEUES.export, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
@@ -184,7 +186,11 @@ export async function registerExportWorkers(deps: ExportDeps, concurrency: numbe
       })();
       running.add(run);
       try {
-        return await run;
+        const out = await run;
+        // The re-queued job of a restore is deferred; a worker waiting on NOTIFY polls only every
+        // 30 s, so wake this one when the job is due (the timer does not hold the process up).
+        if (out?.state === 'restoring') setTimeout(() => deps.boss.notifyWorker(id), recheckS * 1000 + 100).unref();
+        return out;
       } finally {
         running.delete(run);
         deps.boss.notifyWorker(id);
