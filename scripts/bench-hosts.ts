@@ -33,7 +33,7 @@ async function phase(hosts: number): Promise<Phase> {
   const c = await startCluster();
   try {
     const names = hosts === 1 ? ['host-a'] : ['host-a', 'host-b'];
-    const workDir = `${c.root}/work/node`; // the same path for every host, each on its own tmpfs
+    const workDir = `${c.root}/disks/node`; // the same path for every host, each on its own tmpfs
     // Every source here is on one loopback "site", whose default politeness limit (2 downloads at a
     // time across all hosts) would let the first host to free a slot win every download; real
     // ingests come from many sites. The limit is raised so that both hosts take downloads.

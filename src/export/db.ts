@@ -2,28 +2,18 @@
 // read here by their stable id; group_id (the review room's migration 003) is read through to_jsonb
 // so this works with or without it.
 import { createHash } from 'node:crypto';
-import { storableErrorMessage, type Db } from '../db/index.ts';
+import { storableErrorMessage, type Clip, type Db } from '../db/index.ts';
 import type { ExportMode } from './cut.ts';
 
 export const EXPORT_STATES = ['queued', 'running', 'restoring', 'done', 'failed'] as const;
 export type ExportState = (typeof EXPORT_STATES)[number];
 
-export type ExportClip = {
-  id: string;
-  videoId: string;
-  idx: number;
-  startFrame: number;
-  endFrame: number;
-  startS: number;
-  endS: number;
-  keyframeS: number | null;
-  reviewState: string;
-  groupId: string | null;
-};
+/** A clip as the export reads it: the clips table's own shape (db/clips.ts), less what export ignores. */
+export type ExportClip = Pick<Clip, 'id' | 'videoId' | 'idx' | 'startFrame' | 'endFrame' | 'startS' | 'endS' | 'keyframeS' | 'reviewState' | 'groupId'>;
 
 type ClipRow = {
   id: string; video_id: string; idx: number; start_frame: number; end_frame: number; start_s: number; end_s: number;
-  keyframe_s: number | null; review_state: string; group_id: string | null;
+  keyframe_s: number | null; review_state: Clip['reviewState']; group_id: string | null;
 };
 const CLIP_COLUMNS = `c.id, c.video_id, c.idx, c.start_frame, c.end_frame, c.start_s, c.end_s, c.keyframe_s, c.review_state,
   to_jsonb(c) ->> 'group_id' AS group_id`;

@@ -189,7 +189,7 @@ function hostDies(): ChaosCase {
       withCluster(async (c) => {
         const env: Record<string, string> = o.staleS ? { HEATERS_HOST_STALE_S: String(o.staleS) } : {};
         // Same work path, two tmpfs disks: neither host can see the other's files.
-        const workDir = `${c.root}/work/shared-path`;
+        const workDir = `${c.root}/disks/shared-path`;
         const a = await c.startDaemon({ name: 'a', hostId: 'host-a', workDir, tmpfs: '1g', env });
         const ids = [await c.ingest(await c.urlFor(specOf('encode', o))), await c.ingest(await c.urlFor(specOf('remux', o)))];
         // Only A runs at first, so A holds both chains; B joins before the kill.
