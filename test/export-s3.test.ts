@@ -36,11 +36,7 @@ describe('export stage on an S3 store', () => {
     [pg, s3] = await Promise.all([startTestPostgres(), startS3rver()]);
     d = await startReviewDaemon({
       DATABASE_URL: pg.url,
-      STORAGE_URL: `s3://${s3.bucket}/heaters`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      ...s3.daemonEnv(),
       HEATERS_MASTER_STORAGE_CLASS: 'GLACIER',
       HEATERS_EXPORT_RESTORE_RECHECK_S: '1',
     });

@@ -303,12 +303,7 @@ describe('S3 media: presigned URLs, bytes never through Node', () => {
     const s3 = await startS3rver();
     const d = await startReviewDaemon({
       DATABASE_URL: pg.url,
-      STORAGE_URL: `s3://${s3.bucket}/heaters`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      ...s3.daemonEnv(),
     });
     try {
       const v = await readyVideo(d, 'http-s3');

@@ -116,11 +116,7 @@ describe('ingest chain (S3 store)', () => {
   before(async () => {
     daemon = await startTestDaemon({
       DATABASE_URL: pg.url,
-      STORAGE_URL: `s3://${s3.bucket}/heaters`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      ...s3.daemonEnv(),
       HEATERS_MAX_DOWNLOAD_MB: '1',
     });
   });

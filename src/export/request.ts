@@ -9,13 +9,10 @@ import { EXPORT_MODES, type ExportMode } from './cut.ts';
 import { getClip, getExport, groupClips, upsertExport, videoClips, type ExportClip, type ExportRow } from './db.ts';
 import { ExportError } from './errors.ts';
 import type { ExportJob } from './job.ts';
+import { inTx } from '../queue/tx.ts';
 
 type RequestDeps = { db: pg.Pool; boss: PgBoss };
 
-/** pg-boss sends through our transaction's client, so the job commits (or not) with the row. */
-const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
-  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
-});
 
 export function parseMode(mode: unknown): ExportMode {
   if (typeof mode === 'string' && (EXPORT_MODES as readonly string[]).includes(mode)) return mode as ExportMode;

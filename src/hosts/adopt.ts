@@ -16,6 +16,7 @@ import { claimVideoPlacement, closeInterruptedRuns, listActiveVideosOn, withTran
 import type { VideoState } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import { HOST_STAGES, QUEUES, hostQueue, type HostStage } from '../queue/names.ts';
+import { inTx } from '../queue/tx.ts';
 
 type ChainStage = 'download' | HostStage;
 const STAGE_OF: Partial<Record<VideoState, ChainStage>> = {
@@ -34,9 +35,6 @@ export interface AdoptDeps {
   fallbackJob(stage: ChainStage, videoId: string): Record<string, unknown>;
 }
 
-const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
-  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
-});
 
 /** Every queue a video's chain job can sit in while placed on `host`. */
 function queuesOf(host: string): Array<{ stage: ChainStage; name: string }> {

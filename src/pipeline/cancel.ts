@@ -11,7 +11,7 @@ import type { Video } from '../db/index.ts';
 import { HeatersError } from '../errors.ts';
 import type { Logger } from '../log/index.ts';
 import { HOST_STAGES, QUEUES, hostQueue } from '../queue/names.ts';
-import { inTx } from './tx.ts';
+import { inTx } from '../queue/tx.ts';
 
 export const CANCEL_CHANNEL = 'heaters_cancel';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -15,7 +15,7 @@ import type { Deps } from './deps.ts';
 import { DownloadJob } from './jobs.ts';
 import { fetchSource } from './source.ts';
 import { defineStage } from './stage.ts';
-import { inTx } from './tx.ts';
+import { inTx } from '../queue/tx.ts';
 
 /** A download deferred this often runs anyway (and fails or retries by its own policy). */
 const MAX_DEFERRALS = 50;

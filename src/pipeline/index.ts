@@ -14,7 +14,7 @@ import { finalizeStage } from './finalize.ts';
 import { preprocessStage } from './preprocess.ts';
 import { ingest } from './ingest.ts';
 import type { IngestResult } from './ingest.ts';
-import { inTx } from './tx.ts';
+import { inTx } from '../queue/tx.ts';
 import { workspace } from './workspace.ts';
 import { downloadWorkOptions } from '../sources/index.ts';
 import { zodIssues } from '../util/zod.ts';

@@ -9,7 +9,7 @@ import { QUEUES } from '../queue/names.ts';
 import { downloadGroup, getSiteState, planIngest, recordSource, setVideoOrigin, startCooldown } from '../sources/index.ts';
 import type { EntryLink } from '../sources/index.ts';
 import type { Deps } from './deps.ts';
-import { inTx } from './tx.ts';
+import { inTx } from '../queue/tx.ts';
 
 export type IngestResult = {
   /** The first (or only) video: what single-video clients read. */

@@ -10,11 +10,8 @@ import type { Video } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { QUEUES } from '../queue/names.ts';
 import { downloadGroup, getVideoOrigin } from '../sources/index.ts';
+import { inTx } from '../queue/tx.ts';
 
-/** pg-boss sends through our transaction's client, so the job commits (or not) with our rows. */
-const inTx = (client: Pick<pg.ClientBase, 'query'>) => ({
-  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
-});
 
 export async function retryVideo(deps: { db: pg.Pool; boss: PgBoss; cfg?: Config }, videoId: string): Promise<Video> {
   return withTransaction(deps.db, async (client) => {

@@ -23,7 +23,7 @@ import { hostQueue, type HostStage } from '../queue/names.ts';
 import type { CancelWatch } from './cancel.ts';
 import type { Deps } from './deps.ts';
 import { classify } from './errors.ts';
-import { inTx } from './tx.ts';
+import { inTx } from '../queue/tx.ts';
 
 export type StageName = 'download' | 'preprocess' | 'detect' | 'finalize';
 

@@ -94,12 +94,7 @@ export async function startCluster(opts: { stores?: 'proxy' } = {}): Promise<Clu
   const daemons: DaemonProcess[] = [];
   const env = {
     DATABASE_URL: pgs.url,
-    STORAGE_URL: `s3://${s3.bucket}/heaters`,
-    S3_ENDPOINT: storeProxy.url(),
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_REGION: s3.region,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    ...s3.daemonEnv(storeProxy.url()), // through the proxy that can take the store down
     HEATERS_DATA_DIR: path.join(root, 'data'),
     HEATERS_SHUTDOWN_GRACE_S: '2',
     HEATERS_HEARTBEAT_S: '1',

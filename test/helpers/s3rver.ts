@@ -34,6 +34,8 @@ export interface S3rverHandle {
   secretAccessKey: string;
   /** The server's data directory (objects as files: handy to inspect, never to assert contents through). */
   directory: string;
+  /** The daemon's environment for this store (its endpoint, or another in front of it, e.g. a proxy). */
+  daemonEnv(endpoint?: string): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,14 @@ export async function startS3rver(opts: { bucket?: string } = {}): Promise<S3rve
     accessKeyId,
     secretAccessKey,
     directory,
+    daemonEnv: (endpoint = `http://127.0.0.1:${address.port}`) => ({
+      STORAGE_URL: `s3://${bucket}/heaters`,
+      S3_ENDPOINT: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    }),
     async stop() {
       if (stopped) return;
       stopped = true;
