@@ -77,8 +77,7 @@ export interface Audit {
   lastReadyAt: Date | null;
 }
 
-export async function startCluster(opts: { stores?: 'proxy' } = {}): Promise<Cluster> {
-  void opts;
+export async function startCluster(): Promise<Cluster> {
   const logger = testLogger();
   const root = await mkdtemp(path.join(os.tmpdir(), 'heaters-cluster-'));
   const pgs = await startPgServer();
@@ -112,8 +111,7 @@ export async function startCluster(opts: { stores?: 'proxy' } = {}): Promise<Clu
     env,
     async startDaemon(o) {
       const workDir = o.workDir ?? path.join(root, 'work', o.hostId);
-      if (!o.tmpfs) await mkdir(workDir, { recursive: true });
-      else await mkdir(workDir, { recursive: true });
+      await mkdir(workDir, { recursive: true }); // a tmpfs is mounted on it inside the daemon's namespace
       const d = await spawnDaemon({ ...o, workDir, env: { ...env, ...(o.env ?? {}) } });
       daemons.push(d);
       return d;
