@@ -18,8 +18,9 @@ import { createLogger } from '../src/log/index.ts';
 import { PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesResult } from '../src/scenes/schema.ts';
-import { ensureSceneSet, type SceneClass, type SceneSet, type SceneVideo } from '../test/helpers/scene-fixtures.ts';
-import { ensureHeldOutSet } from '../test/helpers/scene-fixtures-heldout.ts';
+import { ensureSceneSet } from '../test/helpers/media/scenes/dev.ts';
+import { ensureHeldOutSet } from '../test/helpers/media/scenes/heldout.ts';
+import type { SceneClass, SceneSet, SceneVideo } from '../test/helpers/media/scenes/render.ts';
 
 const { values: opts } = parseArgs({
   options: {

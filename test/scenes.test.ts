@@ -1,5 +1,5 @@
 // Scene detection (issues #4, #11) through the real worker pool, real ffmpeg, on the generated
-// development set with ground truth (test/helpers/scene-fixtures.ts): hard cuts, gradual transitions,
+// development set with ground truth (test/helpers/media/scenes/dev.ts): hard cuts, gradual transitions,
 // flashes, fast motion, a near-static stretch, and the same over moving photographs at a web bitrate;
 // the encode-path frames (also from a rotated source); parameters that agree between TypeScript and
 // Python; per-cut confidence; typed errors on bad input, never a hang. The held-out set is scored by
@@ -18,7 +18,8 @@ import { probe } from '../src/media/probe.ts';
 import { DETECT_DEFAULTS, DetectParams, DetectScenesArgs, DetectScenesProgress, DetectScenesResult } from '../src/scenes/schema.ts';
 import { startTestPool, PYTHON } from './helpers/pool.ts';
 import { REPO_ROOT } from './helpers/common.ts';
-import { ensureDemoSample, ensureSceneSet, type DevName, type SceneSet, type SceneVideo } from './helpers/scene-fixtures.ts';
+import { ensureDemoSample, ensureSceneSet, type DevName } from './helpers/media/scenes/dev.ts';
+import type { SceneSet, SceneVideo } from './helpers/media/scenes/render.ts';
 
 let pool: PythonPool;
 let set: SceneSet<DevName>;

@@ -1,13 +1,11 @@
 // The FROZEN held-out scene set: no detector parameter is tuned on it (see the README (Scene
-// detection), "Test set and benchmark"). It differs from the development set (scene-fixtures.ts) in
+// detection), "Test set and benchmark"). It differs from the development set (dev.ts) in
 // every way we could make it differ: other photographs (Grey, Kite, OneStandsOut, PastelHills, Path,
 // summer_1am, ColorfulCups; the development set uses the other six), other synthetic seeds and
 // colours, other shot and transition lengths, another test size (384x216 at 30 fps) and bitrate.
 // Changing a spec here changes the set: do it only to make it harder or more realistic, never to
 // make the detector pass, and say so in the README.
-import { ensureSet, g, HARD, type SceneSet, type SetOptions, type TruthFlash, type VideoSpec } from './scene-fixtures.ts';
-
-const f = (start: number, length: number, style: TruthFlash['style']): TruthFlash => ({ start, length, style });
+import { ensureSet, f, g, HARD, type SceneSet, type SetOptions, type VideoSpec } from './render.ts';
 
 export const HELDOUT_SPECS = {
   // Hard cuts: photographs in motion and synthetic sources with other seeds, one cut between two
