@@ -134,11 +134,15 @@ def test_steady_synthetic_motion_gives_no_cut():
 def test_select_lags_keeps_one_per_transition():
     c = lambda frame, lag, seen: {"frame": frame, "lag": lag, "seen": seen}  # noqa: E731
     # the same transition at three lags: the smallest that sees it all
-    assert select_lags([c(100, 16, 50), c(101, 32, 51), c(99, 64, 52)], 0.85) == [c(100, 16, 50)]
+    assert select_lags([c(100, 16, 50), c(101, 32, 51), c(99, 64, 52)], 0.85, 0.5) == [c(100, 16, 50)]
     # a long one seen partly at 64 and fully at 128: the larger
-    assert select_lags([c(100, 64, 20), c(104, 128, 40)], 0.85) == [c(104, 128, 40)]
+    assert select_lags([c(100, 64, 20), c(104, 128, 40)], 0.85, 0.5) == [c(104, 128, 40)]
     # two separate transitions inside one long window stay
-    assert select_lags([c(100, 32, 50), c(150, 32, 50), c(125, 128, 90)], 0.85) == [c(100, 32, 50), c(150, 32, 50)]
+    assert select_lags([c(100, 32, 50), c(150, 32, 50), c(125, 128, 90)], 0.85, 0.5) == [c(100, 32, 50), c(150, 32, 50)]
+    # a long window holding one transition and reaching half into the next one's window sees
+    # parts of both: the shorter ones stay (without the straddle rule the 128 replaces 150)
+    assert select_lags([c(40, 64, 70), c(150, 64, 50), c(110, 128, 90)], 0.85, 0.5) == [c(40, 64, 70), c(150, 64, 50)]
+    assert select_lags([c(40, 64, 70), c(150, 64, 50), c(110, 128, 90)], 0.85, 2.0) == [c(40, 64, 70), c(110, 128, 90)]
 
 
 def test_merge_parts_joins_halves_of_a_long_fade_but_not_two_transitions():

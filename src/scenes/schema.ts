@@ -29,6 +29,10 @@ const DetectParamsShape = z.object({
     concentration_lag: z.number().int().min(2).max(6),
     /** the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture) */
     cut_thumb_min: z.number().min(0).max(255),
+    /** the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame) */
+    thumb_concentration: z.number().min(0).max(2),
+    /** ... with this lag (1 = off) */
+    thumb_concentration_lag: z.number().int().min(1).max(16),
     /** or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture) */
     thumb_min: z.number().min(0).max(255),
     /** ... and this many times its local median is a cut too */
@@ -67,6 +71,8 @@ const DetectParamsShape = z.object({
     gradual_top: z.number().min(0).max(1),
     /** per transition, the smallest lag that sees this share of the largest change */
     gradual_pick: z.number().min(0).max(1),
+    /** a longer window that reaches more than this share of half a shorter-lag transition's window into it (without holding it) sees two transitions and is dropped (2 = never) */
+    gradual_straddle: z.number().min(0).max(2),
     /** the refined ends must differ by at least this share of the detected change */
     gradual_keep: z.number().min(0).max(1),
     /** ends alike in colours must differ by this many times the ratio threshold ... */
@@ -83,6 +89,8 @@ const DetectParamsShape = z.object({
     through_total: z.number().min(1),
     /** a frame is away from an end if further than this share of the ends' distance plus the end's drift */
     through_away: z.number().min(0).max(1),
+    /** ... a shot's own drift is measured over at most this many frames outside the window */
+    drift_reach: z.number().int().min(1).max(512),
     /** two consecutive gradual cuts with a frame this flat (thumbnail std) halfway are one fade through a colour */
     uniform_std: z.number().min(0).max(255),
     /** ... or with the picture changing all the way between them at this share of their average rate ... */
@@ -130,6 +138,8 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   concentration: 0.65,
   concentration_lag: 5,
   cut_thumb_min: 12.0,
+  thumb_concentration: 0.8,
+  thumb_concentration_lag: 4,
   thumb_min: 14.0,
   thumb_ratio: 4.0,
   max_flash: 10,
@@ -149,6 +159,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   side_spread: 3,
   gradual_top: 0.95,
   gradual_pick: 0.85,
+  gradual_straddle: 0.5,
   gradual_keep: 0.5,
   gradual_distinct: 2.0,
   distinct_steady: 0.15,
@@ -157,6 +168,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   through_colour: 0.5,
   through_total: 1.3,
   through_away: 0.1,
+  drift_reach: 24,
   uniform_std: 10.0,
   merge_rate: 0.5,
   merge_mix: 0.25,

@@ -117,10 +117,15 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
             cut["strength"] = cut["margin"]
             cut["lag"], cut["seen"] = k, lk_val
             out.append(cut)
-    return select_lags(out, float(p["gradual_pick"]))
+    return select_lags(out, float(p["gradual_pick"]), float(p["gradual_straddle"]))
 
 
-def select_lags(cuts: list[dict], pick: float) -> list[dict]:
+def _overlap(a: dict, b: dict) -> int:
+    """Frames two candidates' windows (frame +- lag/2) share."""
+    return min(a["frame"] + a["lag"] // 2, b["frame"] + b["lag"] // 2) - max(a["frame"] - a["lag"] // 2, b["frame"] - b["lag"] // 2)
+
+
+def select_lags(cuts: list[dict], pick: float, overlap: float) -> list[dict]:
     """One cut per transition, from verified candidates. A transition passes at several lags; from the
     smallest lag up, a candidate whose window holds one smaller-lag candidate replaces it only if it
     sees clearly more change (more than 1/pick times): then that one saw part of a longer transition.
@@ -132,6 +137,10 @@ def select_lags(cuts: list[dict], pick: float) -> list[dict]:
     for cand in sorted(cuts, key=lambda c: (c["lag"], c["frame"])):
         half = cand["lag"] // 2
         inside = [c for c in chosen if abs(c["frame"] - cand["frame"]) <= half]
+        # A window that reaches well into the window of another transition sees parts of two.
+        straddles = any(c not in inside and _overlap(c, cand) > overlap * (c["lag"] // 2) for c in chosen)
+        if straddles:
+            continue
         if not inside:
             chosen.append(cand)
         elif len(inside) == 1 and cand["seen"] * pick > inside[0]["seen"]:
@@ -178,7 +187,8 @@ def locate(thumbs: np.ndarray, a_i: int, b_i: int, lo: int, hi: int, p: dict[str
         # neither A nor B any more. A frame only counts as "not A" if it is further from A than A
         # drifts by itself over the same distance outside the window (likewise for B): a moving
         # shot B used to pull the middle late.
-        drift_a, drift_b = _drift(thumbs, a_i, len(span), -1, lo), _drift(thumbs, b_i, len(span), +1, hi)
+        reach = int(p["drift_reach"])
+        drift_a, drift_b = _drift(thumbs, a_i, len(span), -1, lo, reach), _drift(thumbs, b_i, len(span), +1, hi, reach)
         away = np.flatnonzero((da > p["through_away"] * dab + drift_a) & (db > p["through_away"] * dab + drift_b[::-1]))
         mid = int(round((away[0] + away[-1]) / 2)) if away.size else int(np.argmax(total))
     else:
@@ -255,10 +265,11 @@ def _change_span(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: 
     return e0 + best_s, e0 + best_e
 
 
-def _drift(thumbs: np.ndarray, ref: int, n: int, step: int, bound: int) -> np.ndarray:
+def _drift(thumbs: np.ndarray, ref: int, n: int, step: int, bound: int, reach: int) -> np.ndarray:
     """d[j] = distance from frame ref to frame ref + step*j (j < n), stopping at bound (the
-    shot's end): how much the picture drifts by itself over j frames just outside the window."""
-    last = max(0, min(n - 1, (ref - bound) if step < 0 else (bound - ref)))
+    shot's end) and after `reach` frames (further out, another transition may begin): how much
+    the picture drifts by itself over j frames just outside the window."""
+    last = max(0, min(n - 1, reach, (ref - bound) if step < 0 else (bound - ref)))
     frames = ref + step * np.arange(last + 1)
     out = np.empty(n, dtype=np.float32)
     out[:last + 1] = dist_from(thumbs, ref, frames)
@@ -310,10 +321,16 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             f0, f1 = prev["frame"], cut["frame"]
             q = MERGE_HALF
             # flat frames strictly between them, not reaching either (that would be the middle of
-            # one of them: a short fade through black next to another transition)
+            # one of them: a short fade through black next to another transition) ...
             stds = thumbs[f0:f1 + 1].reshape(f1 - f0 + 1, -1).std(axis=1)
             flat_at = np.flatnonzero(stds <= p["uniform_std"]) + f0
             flat = bool(flat_at.size) and flat_at[0] > f0 + q and flat_at[-1] < f1 - q
+            # ... or closer to them when the first one fades out into the flat stretch and the
+            # second one in from it (their windows reach it): xfade's fades through a colour leave A
+            # within their first fifth and reach B slowly, so the first part's cut lies a few frames
+            # before the flat stretch.
+            flat = flat or (bool(flat_at.size) and flat_at[0] > f0 + 1 and flat_at[-1] < f1 - 1
+                            and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
             # the picture keeps changing all the way between them (a shot between two transitions
             # is calm somewhere): the slowest change over 2q frames against the average rate
             e0, e1 = max(0, f0 - q), min(thumbs.shape[0] - 1, f1 + q)

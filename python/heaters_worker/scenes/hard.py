@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import hist_lags, rolling_median
+from .distance import hist_lags, rolling_median, thumb_dist
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -22,6 +22,14 @@ from .signal import Signals
 def _at(a: np.ndarray, i: int, default: float) -> float:
     v = float(a[i]) if 0 <= i < a.shape[-1] else default
     return default if math.isnan(v) else v
+
+
+def _thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float) -> float:
+    """The jump from frame i-1 to i as a share of the change from i-lag to i-1+lag (1 = all of it)."""
+    if lag <= 1:
+        return 1.0
+    a, b = max(0, i - lag), min(thumbs.shape[0] - 1, i - 1 + lag)
+    return jump / max(thumb_dist(thumbs, a, b), 1e-6)
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -65,8 +73,15 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             continue
         if conc < p["concentration"] or t1[i] < p["cut_thumb_min"]:
             continue
+        # The thumbnail's jump must be most of its change over a few frames around: a web encode's
+        # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
+        # the same size as a cut's at 160 px), but the fade keeps going on both sides of it.
+        tc = _thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]))
+        if tc < p["thumb_concentration"]:
+            continue
         margin = min(max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t),
-                     conc / max(p["concentration"], 1e-6), t1[i] / max(p["cut_thumb_min"], 1e-6))
+                     conc / max(p["concentration"], 1e-6), t1[i] / max(p["cut_thumb_min"], 1e-6),
+                     tc / max(p["thumb_concentration"], 1e-6))
         strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
         cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),
                      "margin": float(margin)})

@@ -1,0 +1,122 @@
+"""Developer tool: score the scene detector on rendered scene sets, fast enough to tune with.
+
+Decoding is the slow part of detection and does not depend on the decision parameters, so this
+tool decodes each video once (the detector's own decode path), keeps its per-frame signals next to
+it (<video>.signals.npz), and then runs only the decision pass (detector.detect) with the given
+parameter overrides: a whole set scores in seconds. Scoring is the benchmark's
+(scripts/bench-scenes.ts): hard cuts, flashes, motion and static at +-1 frame; a gradual
+transition counts when one cut lies within a quarter of its length.
+
+Errors (which cut was missed, which was false) are printed only for development sets. A set whose
+directory name starts with "heldout" is scored in totals only, and only with --heldout: the
+held-out set is for reporting, never for tuning (README, Scene detection).
+
+    PYTHONPATH=python python3 python/tools/scene_eval.py .cache/scenes/dev-1280x720-30-* \
+        [--params '{"content_ratio": 2.8}'] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+import numpy as np
+
+from heaters_worker.scenes.decode import FfmpegFrames, decode_size
+from heaters_worker.scenes.detector import detect
+from heaters_worker.scenes.keyframes import keyframe_frames
+from heaters_worker.scenes.params import resolve
+from heaters_worker.scenes.signal import Signals, SignalExtractor
+
+SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
+
+
+def signals_for(video: str, truth: dict, params: dict[str, Any]) -> Signals:
+    cache = f"{video[:-4]}.signals.npz"
+    tag = f"{SIGNALS_VERSION}:{params['hue_min_sv']}:{params['fast_decode']}"
+    if os.path.exists(cache):
+        z = np.load(cache)
+        if str(z["tag"]) == tag:
+            return Signals(z["content"], z["hist"], z["thumbs"])
+    w, h = decode_size(video, None, None)
+    ext = SignalExtractor(int(params["hue_min_sv"]))
+    with FfmpegFrames(os.environ.get("FFMPEG_PATH", "ffmpeg"), video, w, h, fast=bool(params["fast_decode"])) as frames:
+        for frame in frames:
+            ext.push(frame)
+    sig = ext.finish()
+    np.savez(cache, tag=np.array(tag), content=sig.content, hist=sig.hist, thumbs=sig.thumbs)
+    return sig
+
+
+def match(got: list[int], truth: list[int], tol: list[int]) -> tuple[int, set[int], set[int]]:
+    """Greedy one-to-one matching by distance: (tp, unmatched got indexes, unmatched truth indexes)."""
+    pairs = sorted((abs(g - t), gi, ti) for gi, g in enumerate(got) for ti, t in enumerate(truth) if abs(g - t) <= tol[ti])
+    ug: set[int] = set()
+    ut: set[int] = set()
+    for _, gi, ti in pairs:
+        if gi not in ug and ti not in ut:
+            ug.add(gi)
+            ut.add(ti)
+    return len(ut), set(range(len(got))) - ug, set(range(len(truth))) - ut
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sets", nargs="+", help="rendered set directories (.cache/scenes/<set>-<size>-<fps>-<key>)")
+    ap.add_argument("--params", default="{}", help="JSON object of parameter overrides")
+    ap.add_argument("--heldout", action="store_true", help="also score held-out sets (totals only)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    params = resolve(json.loads(args.params))
+    totals: dict[str, dict[str, int]] = {}
+    report: list[dict] = []
+    for d in args.sets:
+        name = os.path.basename(os.path.normpath(d))
+        heldout = name.startswith("heldout")
+        if heldout and not args.heldout:
+            print(f"skipping {name}: held-out (pass --heldout to report totals)", file=sys.stderr)
+            continue
+        for f in sorted(os.listdir(d)):
+            if not f.endswith(".json"):
+                continue
+            truth = json.load(open(os.path.join(d, f)))
+            video = os.path.join(d, f[:-5] + ".mp4")
+            sig = signals_for(video, truth, params)
+            kf = keyframe_frames(truth.get("keyframeTimes", []), truth["fps"], sig.frames)
+            cuts = detect(sig, params, kf)
+            got = [c["frame"] for c in cuts]
+            tf = [c["frame"] for c in truth["cuts"]]
+            cls = truth["cls"]
+            tol = [max(1, (c.get("length") or 0) // 4) if cls == "gradual" else 1 for c in truth["cuts"]]
+            tp, fps_, fns = match(got, tf, tol)
+            key = f"{name.split('-')[0]}:{cls}"
+            t = totals.setdefault(key, {"tp": 0, "fp": 0, "fn": 0, "flashes": 0})
+            t["tp"] += tp
+            t["fp"] += len(fps_)
+            t["fn"] += len(fns)
+            t["flashes"] += len(truth.get("flashes", []))
+            row = {"set": name, "video": truth["name"], "cls": cls, "tp": tp, "fp": len(fps_), "fn": len(fns)}
+            if not heldout:
+                row["false"] = [cuts[i] for i in sorted(fps_)]
+                row["missed"] = [truth["cuts"][i] for i in sorted(fns)]
+            report.append(row)
+    if args.json:
+        print(json.dumps({"rows": report, "totals": totals}))
+        return 0
+    for r in report:
+        if r["fp"] or r["fn"]:
+            extra = ""
+            if "false" in r:
+                extra = " false=" + ",".join(f"{c['frame']}{c['kind'][0]}" for c in r["false"])
+                extra += " missed=" + ",".join(f"{c['frame']}{c['kind'][0]}{c.get('length') or ''}" for c in r["missed"])
+            print(f"{r['set']:>40} {r['video']:<16} tp={r['tp']} fp={r['fp']} fn={r['fn']}{extra}")
+    for k, t in sorted(totals.items()):
+        f1 = 2 * t["tp"] / max(1, 2 * t["tp"] + t["fp"] + t["fn"]) if (t["tp"] + t["fp"] + t["fn"]) else 1.0
+        print(f"{k:<20} tp={t['tp']:>3} fp={t['fp']:>3} fn={t['fn']:>3} F1={f1:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
