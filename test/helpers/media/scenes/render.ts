@@ -6,7 +6,7 @@
 // No media is committed. The sets themselves: dev.ts (the development set, tuned on) and
 // heldout.ts (the frozen held-out set).
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -95,6 +95,12 @@ export function photoPath(name: string): string {
   for (const f of ['1920x1080.jpg', '2560x1600.jpg', '2560x1440.jpg']) {
     if (existsSync(path.join(dir, f))) return path.join(dir, f);
   }
+  // Otherwise the widest landscape image the wallpaper ships (several ship only 5120x2880.png).
+  const widest = (existsSync(dir) ? readdirSync(dir) : [])
+    .map((file) => ({ file, m: /^(\d+)x(\d+)\.(?:jpg|png)$/.exec(file) }))
+    .filter((x) => x.m && Number(x.m[1]) > Number(x.m[2]))
+    .sort((a, b) => Number(b.m![1]) - Number(a.m![1]))[0];
+  if (widest) return path.join(dir, widest.file);
   throw new Error(`wallpaper ${name} not found under ${dir} (apt-get install plasma-workspace-wallpapers)`);
 }
 
