@@ -1,13 +1,13 @@
-// npm run bench:scenes [-- --json] [-- --sizes 1280x720,1920x1080] [-- --runs 2] [-- --sets dev,heldout]
-// Scene detection on the development set (test/helpers/scene-fixtures.ts, the one parameters are tuned
-// on) and the frozen held-out set (test/helpers/scene-fixtures-heldout.ts, never tuned on) at 720p
-// and 1080p, 30 fps: precision / recall / F1 per class and set (hard cuts, flashes, motion and static
-// at ±1 frame; gradual transitions one cut each within a quarter of the transition, and at ±1 too),
-// and the speed against a like-for-like decode: the decode the detector itself runs
-// (-skip_loop_filter all, the same area scale to the analysis size, bgr24, -f null), as the median of
-// the per-file ratios and the ratio of the totals. Plus the encode path (analysis frames as an extra
-// output of the proxy encode) and what the keyframe list gives. Timings on a shared 2-core machine
-// are noisy: each is the best of --runs runs.
+// npm run bench:scenes [-- --json] [-- --sizes 1280x720,1920x1080] [-- --runs 2] [-- --sets dev,devwide,heldout]
+// Scene detection on the two development sets (test/helpers/media/scenes/dev.ts and dev-wide.ts, the
+// ones parameters are tuned on) and the frozen held-out set (heldout.ts, never tuned on) at 720p and
+// 1080p, 30 fps: precision / recall / F1 per class and set (hard cuts, flashes, motion and static at
+// ±1 frame; gradual transitions one cut each within a quarter of the transition, and at ±1 too), and
+// the speed against a like-for-like decode: the decode the detector itself runs (-skip_loop_filter
+// all, the same area scale to the analysis size, bgr24, -f null), as the median of the per-file
+// ratios and the ratio of the totals. Plus the encode path (analysis frames as an extra output of the
+// proxy encode, in wall and in ffmpeg's own CPU time) and what the keyframe list gives. Timings on a
+// shared 2-core machine are noisy: each is the best of --runs runs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesResult } from '../src/scenes/schema.ts';
 import { ensureSceneSet } from '../test/helpers/media/scenes/dev.ts';
+import { ensureWideSet } from '../test/helpers/media/scenes/dev-wide.ts';
 import { ensureHeldOutSet } from '../test/helpers/media/scenes/heldout.ts';
 import type { SceneClass, SceneSet, SceneVideo } from '../test/helpers/media/scenes/render.ts';
 
@@ -26,7 +27,7 @@ const { values: opts } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1280x720,1920x1080' },
-    sets: { type: 'string', default: 'dev,heldout' },
+    sets: { type: 'string', default: 'dev,devwide,heldout' },
     runs: { type: 'string', default: '2' },
     ffmpeg: { type: 'string', default: process.env.FFMPEG_PATH ?? 'ffmpeg' },
   },
@@ -63,6 +64,20 @@ async function best<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
   return { s: bestS, value };
 }
 
+/** An encode run --runs times: the best wall time and the best CPU time (ffmpeg -benchmark). */
+async function bestEncode(args: string[]): Promise<{ s: number; cpu: number }> {
+  let s = Infinity, cpu = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = await execa(FFMPEG, ['-benchmark', ...args]);
+    s = Math.min(s, (performance.now() - t0) / 1000);
+    const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stdout + r.stderr);
+    if (!m) throw new Error('ffmpeg -benchmark printed no utime/stime');
+    cpu = Math.min(cpu, Number(m[1]) + Number(m[2]));
+  }
+  return { s, cpu };
+}
+
 /** The decode the detector runs, to nowhere: the like-for-like baseline. */
 const likeDecode = (v: SceneVideo) => {
   const s = analysisSize(v.width, v.height);
@@ -91,9 +106,9 @@ async function main(): Promise<void> {
       const [width, height] = size.split('x').map(Number) as [number, number];
       for (const setName of opts.sets!.split(',')) {
         const t0 = performance.now();
-        const set: SceneSet = setName === 'heldout'
-          ? await ensureHeldOutSet({ width, height, fps: 30, ffmpeg: FFMPEG })
-          : await ensureSceneSet({ width, height, fps: 30, ffmpeg: FFMPEG });
+        const ensure = { dev: ensureSceneSet, devwide: ensureWideSet, heldout: ensureHeldOutSet }[setName];
+        if (!ensure) throw new Error(`unknown set ${setName} (dev, devwide, heldout)`);
+        const set: SceneSet = await ensure({ width, height, fps: 30, ffmpeg: FFMPEG });
         if (!opts.json) process.stderr.write(`${setName} ${size}: ${set.dir} (${((performance.now() - t0) / 1000).toFixed(1)} s to build or load)\n`);
         await detect(argsFor(Object.values(set.videos)[0]!)); // warm: page cache, worker imports
         for (const v of Object.values(set.videos)) {
@@ -113,11 +128,14 @@ async function main(): Promise<void> {
             // The proxy encode with and without the analysis output, then detection from its frames.
             const enc = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', v.path, '-map', '0:v:0', '-c:v', 'libx264', '-preset', 'veryfast', path.join(tmp, 'proxy.mp4')];
             const out = analysisOutput({ width: v.width, height: v.height }, path.join(tmp, 'frames.raw'));
-            const plain = await best(() => execa(FFMPEG, enc));
-            const withFrames = await best(() => execa(FFMPEG, [...enc, ...out.args, '-y']));
+            // Wall time and ffmpeg's own CPU time (-benchmark: utime + stime), which other load
+            // on a shared machine disturbs far less than the wall.
+            const plain = await bestEncode([...enc]);
+            const withFrames = await bestEncode([...enc, ...out.args, '-y']);
             const fromFile = await best(() => detect({ ...argsFor(v), frames_path: path.join(tmp, 'frames.raw'), frame_width: out.width, frame_height: out.height }));
             const same = JSON.stringify(fromFile.value.cuts.map((c) => c.frame)) === JSON.stringify(got);
             encode = { encode_s: round(plain.s), encode_with_frames_s: round(withFrames.s), extra_pct: round((100 * (withFrames.s - plain.s)) / plain.s),
+              encode_cpu_s: round(plain.cpu), encode_with_frames_cpu_s: round(withFrames.cpu), extra_cpu_pct: round((100 * (withFrames.cpu - plain.cpu)) / plain.cpu),
               detect_from_frames_s: round(fromFile.s), same_cuts: same ? 1 : 0 };
           }
           rows.push({
@@ -200,7 +218,7 @@ function printTables(rows: Row[], summary: ReturnType<typeof summarize>): void {
   console.log('\nencode path (proxy encode with/without the analysis output, then detection from its frames):');
   for (const r of rows.filter((x) => x.encode)) {
     const e = r.encode!;
-    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s, with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
+    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %; CPU ${e.encode_with_frames_cpu_s} s, +${e.extra_cpu_pct} %), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
   }
   console.log('\nkeyframes (x264 scenecut) taken as cuts:');
   for (const r of rows) console.log(`  ${r.size} ${r.set} ${r.video}: P ${r.keyframes_as_cuts_p} R ${r.keyframes_as_cuts_r}`);
