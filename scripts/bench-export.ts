@@ -5,20 +5,19 @@
 //
 //   node scripts/bench-export.ts [--json] [--width 1280 --height 720 --fps 30 --seconds 120] [--clips 20 --min-s 2 --max-s 8]
 //
-// The source is generated once with ffmpeg (cached under .cache/export/bench-*): testsrc2 with a
+// The source is generated once with ffmpeg (test/helpers/media: .cache/media/clips/bench-*): testsrc2 with a
 // moving overlay and a tone, H.264 High (x264 veryfast, CRF 23, a keyframe at least every 2 s, as the
 // proxy is encoded) + AAC, faststart MP4. Clips: 20 deterministic ranges of 2-8 s (by default) that
 // start off their keyframes. Cuts run one after another (one ffmpeg at a time).
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
 import { bytes, table } from '../src/cli/format.ts';
 import { cutClip, frameIndex, verifyCut } from '../src/export/index.ts';
 import type { CutResult } from '../src/export/index.ts';
 import { resolveFfmpeg } from '../src/media/index.ts';
+import { encodeOnce, lavfi, tone } from '../test/helpers/media/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,24 +35,15 @@ const W = Number(values.width), H = Number(values.height), FPS = Number(values.f
 const MIN_S = Number(values['min-s']), MAX_S = Number(values['max-s']);
 
 const bins = await resolveFfmpeg();
-const cacheDir = path.join(import.meta.dirname, '..', '.cache', 'export');
-await mkdir(cacheDir, { recursive: true });
-const src = path.join(cacheDir, `bench-${W}x${H}-${FPS}-${SECONDS}.mp4`);
-if (!existsSync(src)) {
-  process.stderr.write(`generating ${src} …\n`);
-  const tmp = `${src}.part.mp4`;
-  await execa(bins.ffmpeg, [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}:duration=${SECONDS}`,
-    '-f', 'lavfi', '-i', `mandelbrot=size=${Math.round(W / 4)}x${Math.round(H / 4)}:rate=${FPS}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
-    '-filter_complex', '[0:v][1:v]overlay=x=\'mod(t*80,W-w)\':y=\'mod(t*45,H-h)\':shortest=1,format=yuv420p[v]',
-    '-map', '[v]', '-map', '2:a', '-t', String(SECONDS),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-g', String(FPS * 2),
-    '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', tmp,
-  ]);
-  await rename(tmp, src);
-}
+const src = await encodeOnce(`bench-${W}x${H}-${FPS}-${SECONDS}.mp4`, [
+  '-f', 'lavfi', '-i', `${lavfi.testsrc2({ width: W, height: H, fps: FPS })}:duration=${SECONDS}`,
+  '-f', 'lavfi', '-i', lavfi.mandelbrot({ width: Math.round(W / 4), height: Math.round(H / 4), fps: FPS }),
+  '-f', 'lavfi', '-i', tone(SECONDS),
+  '-filter_complex', '[0:v][1:v]overlay=x=\'mod(t*80,W-w)\':y=\'mod(t*45,H-h)\':shortest=1,format=yuv420p[v]',
+  '-map', '[v]', '-map', '2:a', '-t', String(SECONDS),
+  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-g', String(FPS * 2),
+  '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart',
+]);
 const index = await frameIndex(src, bins);
 const total = index.pts.length;
 

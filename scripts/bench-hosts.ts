@@ -9,7 +9,7 @@
 //   node scripts/bench-hosts.ts [--n 12] [--json]
 import { parseArgs } from 'node:util';
 import { ENCODE_SPEC, REMUX_SPEC, startCluster } from '../test/helpers/cluster.ts';
-import { generate } from '../test/helpers/media-gen.ts';
+import { generate } from '../test/helpers/media/index.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '12' }, json: { type: 'boolean', default: false } } });
 const N = Number(values.n);

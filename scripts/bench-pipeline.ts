@@ -16,8 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PgBoss } from 'pg-boss';
-import { ensureSample } from '../src/cli/sample.ts';
-import type { SampleSpec } from '../src/cli/sample.ts';
 import { table } from '../src/cli/format.ts';
 import { loadConfig } from '../src/config.ts';
 import { startDaemon } from '../src/daemon.ts';
@@ -31,6 +29,7 @@ import type { RunOptions } from '../src/pool/index.ts';
 import { createStore } from '../src/storage/index.ts';
 import type { ObjectStore } from '../src/storage/index.ts';
 import { watchVideo } from '../src/cli/watch.ts';
+import { ensureCutSample, SAMPLE_DIR, type SampleSpec } from '../test/helpers/media/index.ts';
 import { startMediaServer } from '../test/helpers/media-server.ts';
 import { freePort } from '../test/helpers/postgres.ts';
 import { startS3rver } from '../test/helpers/s3rver.ts';
@@ -67,12 +66,10 @@ interface RunFigures {
 }
 
 const logger = createLogger({ level: cfgLevel(process.env.LOG_LEVEL) });
-const repo = path.resolve(import.meta.dirname, '..');
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'heaters-bench-'));
 const bins = await resolveFfmpeg();
-const sampleDir = path.join(repo, '.cache', 'bench');
-const files = await Promise.all(SAMPLES.map((s) => ensureSample(bins.ffmpeg, sampleDir, s)));
-const server = await startMediaServer(sampleDir);
+const files = await Promise.all(SAMPLES.map((s) => ensureCutSample(s)));
+const server = await startMediaServer(SAMPLE_DIR);
 
 let stopPg: (() => Promise<void>) | undefined;
 let dbUrl = process.env.DATABASE_URL;

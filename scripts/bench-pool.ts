@@ -45,7 +45,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log/index.ts';
 import { cpuSeconds, PythonPool, PythonWorker, totalCpuSeconds } from '../src/pool/index.ts';
 import { REPO_ROOT } from '../test/helpers/common.ts';
-import { ensureClip } from '../test/helpers/pool.ts';
+import { ensureClip } from '../test/helpers/media/index.ts';
 import { renderSvg, type Mode, type SvgCell } from './bench-pool-svg.ts';
 
 const WORKLOADS = ['ping', 'detect_scenes', 'download'] as const;

@@ -2,20 +2,18 @@
 // finalize) against a full decode of the same proxy, on generated 720p H.264 samples.
 //   node scripts/bench-thumbs.ts [--seconds 120]
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
 import { table } from '../src/cli/format.ts';
 import { keyframeTimes, resolveFfmpeg } from '../src/media/index.ts';
 import { makeThumbStrip } from '../src/review/thumbs.ts';
+import { DEFAULT_SAMPLE, ensureCutSample } from '../test/helpers/media/index.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '120' } } });
 const seconds = Number(values.seconds);
 const bins = await resolveFfmpeg();
-const dir = path.join(import.meta.dirname, '..', '.cache', 'bench');
 const spec = { ...DEFAULT_SAMPLE, scenes: Array.from({ length: Math.max(1, Math.round(seconds / 10)) }, () => 10) };
-const file = await ensureSample(bins.ffmpeg, dir, spec);
+const file = await ensureCutSample(spec);
 const keyframes = await keyframeTimes(file, bins);
 const cpu = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();

@@ -11,19 +11,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
-import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
 import { ytDlpAge } from '../src/cli/doctor.ts';
 import { createDb, createOrGetVideo, failVideo, getVideo, listStageRuns, migrate } from '../src/db/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger, resolveLogSettings } from '../src/log/index.ts';
 import { progressBars } from '../src/cli/progress.ts';
 import type { Video } from '../src/db/index.ts';
-import { resolveFfmpeg } from '../src/media/index.ts';
 import { requestCancel } from '../src/pipeline/cancel.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
 import { REPO_ROOT, testLogger } from './helpers/common.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
+import { DEFAULT_SAMPLE, ensureCutSample } from './helpers/media/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { isAlive } from './helpers/pool.ts';
@@ -276,13 +275,8 @@ describe('doctor', () => {
 });
 
 describe('run: --json, and on a terminal', () => {
-  let ffmpeg: string;
-  before(async () => {
-    ffmpeg = (await resolveFfmpeg()).ffmpeg;
-  });
-
   test('run --json prints one JSON object with video, clips and report', async () => {
-    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [2, 1] });
+    const file = await ensureCutSample({ ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [2, 1] });
     const r = await cli(['run', file, '--json']);
     assert.equal(r.exitCode, 0, r.stderr.slice(-2000));
     const doc = JSON.parse(r.stdout) as { video: { id: string; state: string }; clips: unknown[]; report: { runs: Array<{ stage: string }> } };
@@ -294,7 +288,7 @@ describe('run: --json, and on a terminal', () => {
 
   test('run on a pseudo-terminal: progress bars per stage, no JSON log lines', async (t) => {
     if ((await execa('script', ['--version'], { reject: false })).exitCode !== 0) return t.skip('script(1) from util-linux is not installed');
-    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [1, 2] });
+    const file = await ensureCutSample({ ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [1, 2] });
     // script(1) gives the command a terminal on stdin/stdout/stderr and copies what it draws to our pipe.
     const line = [NODE, CLI, 'run', file].map((a) => `'${a}'`).join(' ');
     // Default logging (no LOG_LEVEL): the terminal must decide it, pretty and quiet.
@@ -313,12 +307,9 @@ describe('run: --json, and on a terminal', () => {
 describe('cancel a running video (a daemon on the same database)', () => {
   let daemon: TestDaemon;
   let media: MediaServer;
-  let mediaDir: string;
 
   before(async () => {
-    mediaDir = path.join(tmp, 'media');
-    const ffmpeg = (await resolveFfmpeg()).ffmpeg;
-    const file = await ensureSample(ffmpeg, mediaDir, { ...DEFAULT_SAMPLE, width: 640, height: 360, scenes: [3, 3] });
+    const file = await ensureCutSample({ ...DEFAULT_SAMPLE, width: 640, height: 360, scenes: [3, 3] });
     media = await startMediaServer(path.dirname(file));
     daemon = await startTestDaemon({ DATABASE_URL: pgServer.url, HEATERS_HTTP_PORT: '0', HEATERS_IO_WORKERS_MAX: '1', HEATERS_IO_WORKERS_MIN: '1' });
   });
@@ -366,8 +357,7 @@ describe('cancel a running video (a daemon on the same database)', () => {
 
   test('cancel during an encode: the ffmpeg process is killed and the run is recorded cancelled', async (t) => {
     // VP9 cannot be remuxed into the browser proxy: preprocess runs one ffmpeg encode.
-    const ffmpeg = (await resolveFfmpeg()).ffmpeg;
-    const file = await ensureSample(ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, codec: 'vp9_opus', scenes: [6, 6] });
+    const file = await ensureCutSample({ ...DEFAULT_SAMPLE, codec: 'vp9_opus', scenes: [6, 6] });
     const { videoId } = await daemon.ingest(file);
     await until('encode progress', async () => {
       const v = await getVideo(db, videoId);

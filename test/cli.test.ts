@@ -6,10 +6,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
-import { DEFAULT_SAMPLE, ensureSample } from '../src/cli/sample.ts';
-import { resolveFfmpeg } from '../src/media/index.ts';
 import { freePort } from './helpers/postgres.ts';
 import { REPO_ROOT } from './helpers/common.ts';
+import { DEFAULT_SAMPLE, ensureCutSample } from './helpers/media/index.ts';
 
 const NODE = process.execPath;
 const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
@@ -61,8 +60,7 @@ describe('heaters daemon + client commands', () => {
   let sample: string;
 
   before(async () => {
-    const bins = await resolveFfmpeg();
-    sample = await ensureSample(bins.ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), { ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [2, 2] });
+    sample = await ensureCutSample({ ...DEFAULT_SAMPLE, width: 320, height: 180, scenes: [2, 2] });
     daemon = execa(NODE, [CLI, 'daemon'], { env, cwd: REPO_ROOT, reject: false, buffer: false, stdin: 'ignore' });
     // Ready when the daemon says so on its log stream.
     await new Promise<void>((resolve, reject) => {

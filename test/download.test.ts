@@ -17,8 +17,7 @@ import { createLogger } from '../src/log/index.ts';
 import { PythonPool } from '../src/pool/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
-import { ensureSampleMedia } from './helpers/sample-media.ts';
-import type { SampleMedia } from './helpers/sample-media.ts';
+import { ensureSampleMedia, type SampleMedia } from './helpers/media/index.ts';
 
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
 const MB = 1024 * 1024;

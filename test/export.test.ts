@@ -3,15 +3,13 @@
 // (EDL, FCPXML, OTIO parsed back), and the stage end to end through pg-boss and the CLI.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
-import { DEFAULT_SAMPLE, ensureSample, sampleName } from '../src/cli/sample.ts';
-import type { SampleSpec } from '../src/cli/sample.ts';
 import { listArtefacts } from '../src/db/index.ts';
 import {
   cutClip, exportKeyOf, frameHashes, frameIndex, getExport, listExports, loadTimeline, renderTimeline, requestClipExport,
@@ -24,6 +22,7 @@ import { probe, resolveFfmpeg } from '../src/media/index.ts';
 import { REPO_ROOT, testLogger } from './helpers/common.ts';
 import { S3Store } from '../src/storage/index.ts';
 import { ensureRestored } from '../src/export/master.ts';
+import { DEFAULT_SAMPLE, encodeOnce, ensureCutSample, lavfi, SAMPLE_DIR, sampleName, tone, type SampleSpec } from './helpers/media/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
@@ -31,7 +30,6 @@ import type { TestPostgres } from './helpers/postgres.ts';
 import { startReviewDaemon } from './helpers/review.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 
-const CACHE = path.join(REPO_ROOT, '.cache', 'export');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // The page callbacks run in the browser; these names only type them (no DOM lib in the tsconfig).
@@ -44,25 +42,15 @@ let srcIndex: FrameIndex;
 let srcHashes: string[];
 let kfCut: CutResult | undefined; // an exact cut of [100, 260), reused by the integrity test
 
-async function generate(out: string, args: string[]): Promise<void> {
-  if (existsSync(out)) return;
-  const tmp = `${out}.part${path.extname(out)}`;
-  await execa(bins.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, tmp]);
-  await rename(tmp, out);
-}
-
 before(async () => {
   bins = await resolveFfmpeg();
-  await mkdir(CACHE, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'heaters-export-'));
-  src = path.join(CACHE, 'gop50-160x120-25.mp4');
-  master = path.join(CACHE, 'gop50-160x120-25.mkv');
-  await generate(src, [
-    '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=40',
+  src = await encodeOnce('gop50-160x120-25.mp4', [
+    '-f', 'lavfi', '-i', `${lavfi.testsrc2({ width: 160, height: 120, fps: 25 })}:duration=40`, '-f', 'lavfi', '-i', tone(40),
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', '-threads', '1',
   ]);
-  await generate(master, ['-i', src, '-c:v', 'ffv1', '-level', '3', '-g', '1', '-c:a', 'flac']);
+  master = await encodeOnce('gop50-160x120-25.mkv', ['-i', src, '-c:v', 'ffv1', '-level', '3', '-g', '1', '-c:a', 'flac']);
   srcIndex = await frameIndex(src, bins);
   srcHashes = await frameHashes(src, bins);
 });
@@ -357,9 +345,8 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
   let videoId: string;
 
   before(async () => {
-    const dir = path.join(REPO_ROOT, '.cache', 'e2e');
-    await ensureSample(bins.ffmpeg, dir, SPEC);
-    [pg, server] = await Promise.all([startTestPostgres(), startMediaServer(dir)]);
+    await ensureCutSample(SPEC);
+    [pg, server] = await Promise.all([startTestPostgres(), startMediaServer(SAMPLE_DIR)]);
     d = await startReviewDaemon({ DATABASE_URL: pg.url });
     ({ videoId } = await d.ingest(server.url(`/${sampleName(SPEC)}`)));
     const v = await d.waitSettled(videoId);

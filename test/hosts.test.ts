@@ -16,7 +16,7 @@ import { QUEUES, hostQueue } from '../src/queue/index.ts';
 import { DownloadJob } from '../src/pipeline/jobs.ts';
 import { testLogger } from './helpers/common.ts';
 import { startTestDaemon, type TestDaemon } from './helpers/daemon.ts';
-import { generate } from './helpers/media-gen.ts';
+import { generate } from './helpers/media/index.ts';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 let pgs: TestPostgres;

@@ -22,7 +22,7 @@ import {
   type Probe,
   type ProxyProgress,
 } from '../src/media/index.ts';
-import { cutFrames, frameCount, generate, generateBroken } from './helpers/media-gen.ts';
+import { cutFrames, frameCount, generate, generateBroken } from './helpers/media/index.ts';
 
 const run = promisify(execFile);
 let bins: FfmpegBins;

@@ -2,14 +2,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pgLib from 'pg';
-import { DEFAULT_SAMPLE, ensureSample, sampleCutFrames, sampleName } from '../src/cli/sample.ts';
-import type { SampleSpec } from '../src/cli/sample.ts';
 import { createOrGetVideo, getVideo, listArtefacts, listClips, listStageRuns } from '../src/db/index.ts';
 import { probe, resolveFfmpeg } from '../src/media/index.ts';
 import { probeOf } from '../src/pipeline/probe-of.ts';
@@ -17,9 +15,9 @@ import { awaitIngest, QUEUES } from '../src/queue/index.ts';
 import type { IngestOptions } from '../src/queue/index.ts';
 import { requestRedetect } from '../src/pipeline/index.ts';
 import { z } from 'zod';
-import { REPO_ROOT } from './helpers/common.ts';
-import { ensureSampleMedia } from './helpers/sample-media.ts';
-import type { SampleMedia } from './helpers/sample-media.ts';
+import {
+  DEFAULT_SAMPLE, ensureCutSample, ensureSampleMedia, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleMedia, type SampleSpec,
+} from './helpers/media/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
@@ -29,7 +27,6 @@ import type { S3rverHandle } from './helpers/s3rver.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 
-const E2E_DIR = path.join(REPO_ROOT, '.cache', 'e2e');
 const CUT_SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
 
 let pg: TestPostgres;
@@ -44,14 +41,13 @@ let scratch: string;
 before(async () => {
   bins = await resolveFfmpeg();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'heaters-pipeline-'));
-  await mkdir(E2E_DIR, { recursive: true });
-  [pg, s3, samples] = await Promise.all([startTestPostgres(), startS3rver(), ensureSampleMedia({ ffmpeg: bins.ffmpeg })]);
-  await ensureSample(bins.ffmpeg, E2E_DIR, CUT_SPEC);
-  await ensureSample(bins.ffmpeg, E2E_DIR, cutSpec('vp9_opus'));
+  [pg, s3, samples] = await Promise.all([startTestPostgres(), startS3rver(), ensureSampleMedia()]);
+  await ensureCutSample(CUT_SPEC);
+  await ensureCutSample(cutSpec('vp9_opus'));
   // Over the 1 MB limit set below; the size check fires before any content check.
-  await writeFile(path.join(E2E_DIR, 'big.mp4'), randomBytes(1_600_000));
+  await writeFile(path.join(SAMPLE_DIR, 'big.mp4'), randomBytes(1_600_000));
   media = await startMediaServer(samples.root);
-  cutsServer = await startMediaServer(E2E_DIR);
+  cutsServer = await startMediaServer(SAMPLE_DIR);
 });
 
 after(async () => {

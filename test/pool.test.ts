@@ -22,7 +22,8 @@ import {
   WorkerCrashedError,
   WorkerStartError,
 } from '../src/pool/index.ts';
-import { ensureClip, isAlive, PYTHON, startSleep, startTestPool } from './helpers/pool.ts';
+import { ensureClip } from './helpers/media/index.ts';
+import { isAlive, PYTHON, startSleep, startTestPool } from './helpers/pool.ts';
 import { testLogger } from './helpers/common.ts';
 
 const Ping = z.object({ pong: z.literal(true), pid: z.number().int() });

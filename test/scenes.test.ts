@@ -18,8 +18,7 @@ import { probe } from '../src/media/probe.ts';
 import { DETECT_DEFAULTS, DetectParams, DetectScenesArgs, DetectScenesProgress, DetectScenesResult } from '../src/scenes/schema.ts';
 import { startTestPool, PYTHON } from './helpers/pool.ts';
 import { REPO_ROOT } from './helpers/common.ts';
-import { ensureDemoSample, ensureSceneSet, type DevName } from './helpers/media/scenes/dev.ts';
-import type { SceneSet, SceneVideo } from './helpers/media/scenes/render.ts';
+import { ensureDemoSample, ensureSceneSet, type DevName, type SceneSet, type SceneVideo } from './helpers/media/index.ts';
 
 let pool: PythonPool;
 let set: SceneSet<DevName>;

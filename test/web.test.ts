@@ -17,8 +17,7 @@ import { listStageRuns } from '../src/db/index.ts';
 import { getSiteState } from '../src/sources/index.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
-import { ensureClip } from './helpers/pool.ts';
-import { ensureSampleMedia } from './helpers/sample-media.ts';
+import { ensureClip, ensureSampleMedia } from './helpers/media/index.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
 import type { TestPostgres } from './helpers/postgres.ts';
 

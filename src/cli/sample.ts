@@ -1,8 +1,10 @@
 // A sample video the project makes itself (no network): distinct synthetic scenes with hard cuts at
-// known times and a tone track. Used by `heaters run --sample` and the pipeline benchmark.
-import fs from 'node:fs/promises';
+// known times and a tone track. Used by `heaters run --sample`; the tests and benchmarks reach it
+// through test/helpers/media/. Its pictures come from the source catalogue (media/sources.ts).
 import path from 'node:path';
 import { execa } from 'execa';
+import { lavfi, tone, type Raster } from '../media/sources.ts';
+import { buildOnce } from '../util/build-once.ts';
 
 export interface SampleSpec {
   width: number;
@@ -17,11 +19,11 @@ export const DEFAULT_SAMPLE: SampleSpec = { width: 1280, height: 720, fps: 30, s
 
 // Sources that look nothing alike, so every cut is unambiguous.
 const SOURCES = [
-  (w: number, h: number, r: number) => `testsrc2=size=${w}x${h}:rate=${r}`,
-  (w: number, h: number, r: number) => `smptehdbars=size=${w}x${h}:rate=${r}`,
-  (w: number, h: number, r: number) => `mandelbrot=size=${w}x${h}:rate=${r}`,
-  (w: number, h: number, r: number) => `cellauto=size=${w}x${h}:rate=${r}:rule=110:seed=7`,
-  (w: number, h: number, r: number) => `rgbtestsrc=size=${w}x${h}:rate=${r}`,
+  lavfi.testsrc2,
+  lavfi.smptehdbars,
+  lavfi.mandelbrot,
+  (r: Raster) => lavfi.cellauto(r, 7),
+  lavfi.rgbtestsrc,
 ];
 
 /** The frame numbers at which each new scene starts (excluding 0). */
@@ -41,28 +43,23 @@ export function sampleName(spec: SampleSpec): string {
 }
 
 /** Generate (once; cached in `dir`) and return the sample's path. */
-export async function ensureSample(ffmpeg: string, dir: string, spec: SampleSpec = DEFAULT_SAMPLE): Promise<string> {
-  const out = path.join(dir, sampleName(spec));
-  try {
-    if ((await fs.stat(out)).size > 0) return out;
-  } catch {}
-  await fs.mkdir(dir, { recursive: true });
-  const { width: w, height: h, fps } = spec;
+export function ensureSample(ffmpeg: string, dir: string, spec: SampleSpec = DEFAULT_SAMPLE): Promise<string> {
+  return buildOnce(path.join(dir, sampleName(spec)), (tmp) => render(ffmpeg, spec, tmp));
+}
+
+async function render(ffmpeg: string, spec: SampleSpec, out: string): Promise<void> {
   const total = spec.scenes.reduce((a, b) => a + b, 0);
-  const inputs = spec.scenes.flatMap((d, i) => ['-f', 'lavfi', '-t', String(d), '-i', SOURCES[i % SOURCES.length]!(w, h, fps)]);
+  const inputs = spec.scenes.flatMap((d, i) => ['-f', 'lavfi', '-t', String(d), '-i', SOURCES[i % SOURCES.length]!(spec)]);
   const concat = spec.scenes.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}]`).join(';') +
     ';' + spec.scenes.map((_, i) => `[v${i}]`).join('') + `concat=n=${spec.scenes.length}:v=1:a=0[v]`;
   const audioIn = spec.scenes.length;
   const codec = spec.codec === 'h264_aac'
     ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart']
     : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-crf', '40', '-b:v', '0', '-row-mt', '1', '-c:a', 'libopus', '-b:a', '96k'];
-  const tmp = `${out}.part${path.extname(out)}`;
   await execa(ffmpeg, [
     '-hide_banner', '-loglevel', 'error', '-y', ...inputs,
-    '-f', 'lavfi', '-t', String(total), '-i', 'sine=frequency=440:sample_rate=48000',
+    '-f', 'lavfi', '-t', String(total), '-i', tone(),
     '-filter_complex', concat, '-map', '[v]', '-map', `${audioIn}:a`,
-    '-r', String(fps), ...codec, '-t', String(total), tmp,
+    '-r', String(spec.fps), ...codec, '-t', String(total), out,
   ]);
-  await fs.rename(tmp, out);
-  return out;
 }

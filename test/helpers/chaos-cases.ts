@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ENCODE_SPEC, REMUX_SPEC, midStage, orphansAfter, startCluster, type Cluster, type VideoRow } from './cluster.ts';
-import type { MediaSpec } from './media-gen.ts';
+import type { MediaSpec } from './media/index.ts';
 
 export interface ChaosResult {
   case: string;

@@ -13,7 +13,7 @@ import { migrate } from '../../src/db/index.ts';
 import { awaitIngest, sendIngest, startBoss } from '../../src/queue/index.ts';
 import { testLogger } from './common.ts';
 import { spawnDaemon, stopDaemon, type DaemonProcess, type SpawnDaemonOptions } from './daemon-process.ts';
-import { generate, type MediaSpec } from './media-gen.ts';
+import { generate, type MediaSpec } from './media/index.ts';
 import { startMediaServer, type MediaServer } from './media-server.ts';
 import { startPgServer, type PgServer } from './pg-server.ts';
 import { isAlive } from './procs.ts';

@@ -1,21 +1,16 @@
 // A daemon with its HTTP listener on a free port and one ready video with known cuts (the review,
 // HTTP and page tests share it): 320x240 at 25 fps, scenes of 2, 1.6 and 2.4 s → clips 0-50, 50-90, 90-150.
-import path from 'node:path';
-import { DEFAULT_SAMPLE, ensureSample } from '../../src/cli/sample.ts';
-import type { SampleSpec } from '../../src/cli/sample.ts';
 import type { Video } from '../../src/db/index.ts';
-import { resolveFfmpeg } from '../../src/media/index.ts';
-import { REPO_ROOT } from './common.ts';
 import { startTestDaemon } from './daemon.ts';
 import type { TestDaemon } from './daemon.ts';
+import { DEFAULT_SAMPLE, ensureCutSample, type SampleSpec } from './media/index.ts';
 import { freePort, startTestPostgres } from './postgres.ts';
 import type { TestPostgres } from './postgres.ts';
 
 export const REVIEW_SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
 
-export async function reviewSample(): Promise<string> {
-  const bins = await resolveFfmpeg();
-  return ensureSample(bins.ffmpeg, path.join(REPO_ROOT, '.cache', 'e2e'), REVIEW_SPEC);
+export function reviewSample(): Promise<string> {
+  return ensureCutSample(REVIEW_SPEC);
 }
 
 /** A daemon with HTTP on 127.0.0.1:<free port>; pass DATABASE_URL (else it runs an embedded Postgres on a free port). */

@@ -1,9 +1,10 @@
 // The scene-detection DEVELOPMENT set (the one parameters are tuned on): its specs, rendered by
 // render.ts at 320x180@25 for tests and 720p/1080p for the bench, and the demo sample as a scene
 // video. The frozen held-out set is heldout.ts.
-import path from 'node:path';
-import { ensureSample, sampleCutFrames, type SampleSpec } from '../../../../src/cli/sample.ts';
-import { CACHE_ROOT, ensureSet, f, g, HARD, keyframeTimes, type SceneSet, type SceneVideo, type SetOptions, type VideoSpec } from './render.ts';
+import { keyframeTimes } from '../../../../src/media/index.ts';
+import { bins } from '../cache.ts';
+import { ensureCutSample, sampleCutFrames, type SampleSpec } from '../samples.ts';
+import { ensureSet, f, g, HARD, type SceneSet, type SceneVideo, type SetOptions, type VideoSpec } from './render.ts';
 
 /** The development set: synthetic videos, then photographs (Autumn ... FallenLeaf; the held-out set
  * uses the other wallpapers). */
@@ -186,16 +187,16 @@ export function ensureSceneSet(opts: SetOptions = {}): Promise<SceneSet<DevName>
 
 /**
  * The project's demo sample (src/cli/sample.ts: testsrc2, smptehdbars, mandelbrot, cellauto, hard
- * cuts only) at a small size, cached under .cache/scenes/sample/. Its mandelbrot scene is a steady
- * zoom that once read as a gradual transition.
+ * cuts only) at a small size, as a scene video (../samples.ts caches it). Its mandelbrot scene is a
+ * steady zoom that once read as a gradual transition.
  */
-export async function ensureDemoSample(opts: { width?: number; height?: number; ffmpeg?: string; ffprobe?: string } = {}): Promise<SceneVideo> {
+export async function ensureDemoSample(opts: { width?: number; height?: number } = {}): Promise<SceneVideo> {
   const spec: SampleSpec = { width: opts.width ?? 320, height: opts.height ?? 180, fps: 30, scenes: [4, 3, 5, 3], codec: 'h264_aac' };
-  const file = await ensureSample(opts.ffmpeg ?? process.env.FFMPEG_PATH ?? 'ffmpeg', path.join(CACHE_ROOT, 'sample'), spec);
+  const file = await ensureCutSample(spec);
   return {
     name: 'sample', cls: 'motion', path: file, width: spec.width, height: spec.height, fps: spec.fps,
     frames: Math.round(spec.scenes.reduce((a, b) => a + b, 0) * spec.fps),
     cuts: sampleCutFrames(spec).map((frame) => ({ frame, kind: 'hard' })), flashes: [],
-    keyframeTimes: await keyframeTimes(opts.ffprobe ?? process.env.FFPROBE_PATH ?? 'ffprobe', file),
+    keyframeTimes: await keyframeTimes(file, await bins()),
   };
 }

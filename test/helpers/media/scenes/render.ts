@@ -2,17 +2,19 @@
 // spec vocabulary (shots joined by hard cuts or xfade transitions, flashes on top), the ffmpeg
 // filter graph that renders a spec (ffmpeg's synthetic sources and Debian's wallpaper photographs
 // moved with pans, zooms and shake, sensor noise, web bitrates) and ensureSet, which builds a named
-// set once and caches it under .cache/scenes/<set>-<size>-<fps>-<key>/ (<key> hashes the specs).
-// No media is committed. The sets themselves: dev.ts (the development set, tuned on) and
-// heldout.ts (the frozen held-out set).
-import { createHash } from 'node:crypto';
+// set once and caches it under .cache/scenes/<set>-<size>-<fps>-<key>/ (<key> hashes the specs;
+// see ../cache.ts). Sources come from the catalogue (src/media/sources.ts). No media is committed.
+// The sets themselves: dev.ts (the development set, tuned on), dev-wide.ts and heldout.ts (the
+// frozen held-out set).
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT } from '../../common.ts';
+import { keyframeTimes } from '../../../../src/media/index.ts';
+import { lavfi, type Raster } from '../../../../src/media/sources.ts';
+import { buildOnce } from '../../../../src/util/build-once.ts';
+import { bins, hashKey, SCENE_CACHE } from '../cache.ts';
 
-export const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'scenes');
 const GENERATOR_VERSION = 9;
 
 export type SceneClass = 'hard' | 'gradual' | 'flash' | 'motion' | 'static';
@@ -134,29 +136,28 @@ function source(spec: string, w: number, h: number, fps: number, seed: number): 
   const even = (v: number) => Math.round(v / 2) * 2;
   const [name, arg, arg2] = spec.split(':');
   const n = Number(arg ?? seed);
-  const qw = Math.max(16, Math.round(w / 4));
-  const qh = Math.max(16, Math.round(h / 4));
-  const size = `${w}x${h}`;
+  const r: Raster = { width: w, height: h, fps };
+  const quarter: Raster = { width: Math.max(16, Math.round(w / 4)), height: Math.max(16, Math.round(h / 4)), fps };
   switch (name) {
-    case 'testsrc2': return `testsrc2=size=${size}:rate=${fps}`;
-    case 'testsrc': return `testsrc=size=${size}:rate=${fps}`;
-    case 'bars': return `smptehdbars=size=${size}:rate=${fps}`;
-    case 'pal': return `pal75bars=size=${size}:rate=${fps}`;
-    case 'rgb': return `rgbtestsrc=size=${size}:rate=${fps}`;
-    case 'spectrum': return `colorspectrum=size=${size}:rate=${fps}:type=all`;
+    case 'testsrc2': return lavfi.testsrc2(r);
+    case 'testsrc': return lavfi.testsrc(r);
+    case 'bars': return lavfi.smptehdbars(r);
+    case 'pal': return lavfi.pal75bars(r);
+    case 'rgb': return lavfi.rgbtestsrc(r);
+    case 'spectrum': return lavfi.colorspectrum(r);
     case 'gradients': {
       // ffmpeg 5.1 picks random colours and points even with a seed: give them all, so the set is
       // the same on every run (it was not, and one wipe's placement moved with it).
       const palette = ['0xe04040', '0x40a0e0', '0x50c050', '0xe0c040', '0x9050d0', '0xf08030'];
       const c = (k: number) => palette[(n + k) % palette.length];
       const pt = (k: number) => `x${k}=${Math.round(((n * 37 + k * 53) % 100) / 100 * w)}:y${k}=${Math.round(((n * 61 + k * 29) % 100) / 100 * h)}`;
-      return `gradients=size=${size}:rate=${fps}:speed=${arg2 ?? 0.03}:n=4:c0=${c(0)}:c1=${c(1)}:c2=${c(2)}:c3=${c(3)}:${pt(0)}:${pt(1)}`;
+      return `${lavfi.gradients(r)}:speed=${arg2 ?? 0.03}:n=4:c0=${c(0)}:c1=${c(1)}:c2=${c(2)}:c3=${c(3)}:${pt(0)}:${pt(1)}`;
     }
-    case 'sierpinski': return `sierpinski=size=${size}:rate=${fps}:seed=${n}:jump=4`;
+    case 'sierpinski': return `${lavfi.sierpinski(r, n)}:jump=4`;
     case 'life':
-      return `life=size=${qw}x${qh}:rate=${fps}:seed=${n}:ratio=0.35:mold=12:life_color=#ffcc33:death_color=#102040:mold_color=#a04010,scale=${w}:${h}:flags=neighbor`;
-    case 'mandelbrot': return `mandelbrot=size=${size}:rate=${fps}`;
-    case 'cellauto': return `cellauto=size=${qw}x${qh}:rate=${fps}:rule=110:seed=${n}:random_fill_ratio=0.4,scale=${w}:${h}:flags=neighbor`;
+      return `${lavfi.life(quarter, n)}:ratio=0.35:mold=12:life_color=#ffcc33:death_color=#102040:mold_color=#a04010,scale=${w}:${h}:flags=neighbor`;
+    case 'mandelbrot': return lavfi.mandelbrot(r);
+    case 'cellauto': return `${lavfi.cellauto(quarter, n)}:random_fill_ratio=0.4,scale=${w}:${h}:flags=neighbor`;
     case 'head': {
       // Background, shoulders, a face and a mouth that opens and closes (timeline enable), framed by
       // a slow hand-held drift (crop offsets of ~1.5%): small, continuous, never a cut.
@@ -167,7 +168,7 @@ function source(spec: string, w: number, h: number, fps: number, seed: number): 
       const mw = Math.round(fw * 0.4), mx = fx + Math.round(fw * 0.3), my = fy + Math.round(fh * 0.7);
       const mh = Math.max(2, Math.round(bh / 40));
       return [
-        `color=c=${bg}:size=${bw}x${bh}:rate=${fps}`,
+        lavfi.color({ width: bw, height: bh, fps }, bg),
         `drawbox=x=${Math.round(bw * 0.3)}:y=${Math.round(bh * 0.7)}:w=${Math.round(bw * 0.4)}:h=${Math.round(bh * 0.3)}:color=0x203040:t=fill`,
         `drawbox=x=${fx}:y=${fy}:w=${fw}:h=${fh}:color=0xd0a080:t=fill`,
         `drawbox=x=${mx}:y=${my}:w=${mw}:h=${mh}:color=0x602020:t=fill:enable='lt(mod(n,9),4)'`,
@@ -251,32 +252,24 @@ export function renderGraph(spec: VideoSpec, w: number, h: number, fps: number):
   return { graph: parts.join(';'), frames: length, cuts };
 }
 
-export async function keyframeTimes(ffprobe: string, file: string): Promise<number[]> {
-  const { stdout } = await execa(ffprobe, [
-    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file,
-  ]);
-  return stdout.split('\n').filter((l) => l.includes('K')).map((l) => Number(l.split(',')[0])).sort((a, b) => a - b);
-}
-
-const pending = new Map<string, Promise<SceneSet>>();
-
 export interface SetOptions { width?: number; height?: number; fps?: number; ffmpeg?: string; ffprobe?: string }
 
 /**
  * Build (or reuse from the cache) a named set of specs at one size. Safe to call concurrently:
- * builds once per key, renames into place.
+ * builds once per key, renames into place. ffmpeg/ffprobe: the options, else the test media's
+ * binaries (../cache.ts).
  */
-export function ensureSet<K extends string>(setName: string, specs: Record<K, VideoSpec>, opts: SetOptions = {}): Promise<SceneSet<K>> {
+export async function ensureSet<K extends string>(setName: string, specs: Record<K, VideoSpec>, opts: SetOptions = {}): Promise<SceneSet<K>> {
   const width = opts.width ?? 320, height = opts.height ?? 180, fps = opts.fps ?? 25;
-  const ffmpeg = opts.ffmpeg ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
-  const ffprobe = opts.ffprobe ?? process.env.FFPROBE_PATH ?? 'ffprobe';
-  const key = createHash('sha256').update(JSON.stringify({ GENERATOR_VERSION, specs, width, height, fps })).digest('hex').slice(0, 16);
-  let p = pending.get(key);
-  if (!p) {
-    p = build(setName, specs as Record<string, VideoSpec>, key, width, height, fps, ffmpeg, ffprobe);
-    pending.set(key, p);
+  const key = hashKey({ GENERATOR_VERSION, specs, width, height, fps });
+  const dir = path.join(SCENE_CACHE, `${setName}-${width}x${height}-${fps}-${key}`);
+  await buildOnce(dir, (tmp) => render(specs, tmp, { width, height, fps }, opts), { dir: true });
+  const videos = {} as Record<K, SceneVideo>;
+  for (const name of Object.keys(specs) as K[]) {
+    const truth = JSON.parse(await readFile(path.join(dir, `${name}.json`), 'utf8')) as Omit<SceneVideo, 'path'>;
+    videos[name] = { ...truth, path: path.join(dir, `${name}.mp4`) };
   }
-  return p as Promise<SceneSet<K>>;
+  return { dir, width, height, fps, videos };
 }
 
 /** Web-style rate control: a constant bitrate with a short VBV, like a streaming upload. */
@@ -286,42 +279,24 @@ function rateArgs(spec: VideoSpec, width: number, height: number, fps: number): 
   return ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`];
 }
 
-async function build(setName: string, specs: Record<string, VideoSpec>, key: string, width: number, height: number, fps: number,
-  ffmpeg: string, ffprobe: string): Promise<SceneSet> {
-  const dir = path.join(CACHE_ROOT, `${setName}-${width}x${height}-${fps}-${key}`);
-  if (!existsSync(path.join(dir, '.complete'))) {
-    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-    await mkdir(tmp, { recursive: true });
-    try {
-      for (const name of Object.keys(specs)) {
-        const spec = specs[name]!;
-        const r = renderGraph(spec, width, height, fps);
-        const file = path.join(tmp, `${name}.mp4`);
-        await execa(ffmpeg, [
-          '-hide_banner', '-loglevel', 'error', '-y', '-filter_complex', r.graph, '-map', '[out]',
-          // Default x264 GOP and scenecut: keyframes land on scene changes as with real uploads.
-          '-c:v', 'libx264', '-preset', 'veryfast', ...rateArgs(spec, width, height, fps), '-pix_fmt', 'yuv420p', '-threads', '2',
-          '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', file,
-        ]);
-        const truth: Omit<SceneVideo, 'path'> = {
-          name, cls: spec.cls, width, height, fps, frames: r.frames, cuts: r.cuts, flashes: spec.flashes ?? [],
-          keyframeTimes: await keyframeTimes(ffprobe, file),
-        };
-        await writeFile(path.join(tmp, `${name}.json`), JSON.stringify(truth, null, 1));
-      }
-      await writeFile(path.join(tmp, '.complete'), key);
-      await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
-        if (!existsSync(path.join(dir, '.complete'))) throw err; // lost a race to an identical set
-      });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  }
-  const videos: Record<string, SceneVideo> = {};
+/** Render every spec of a set into `dir`: <name>.mp4 and its ground truth, <name>.json. */
+async function render(specs: Record<string, VideoSpec>, dir: string, { width, height, fps }: Raster, opts: SetOptions): Promise<void> {
+  const found = opts.ffmpeg && opts.ffprobe ? undefined : await bins();
+  const ffmpeg = opts.ffmpeg ?? found!.ffmpeg, ffprobe = opts.ffprobe ?? found!.ffprobe;
   for (const name of Object.keys(specs)) {
-    const truth = JSON.parse(await readFile(path.join(dir, `${name}.json`), 'utf8')) as Omit<SceneVideo, 'path'>;
-    videos[name] = { ...truth, path: path.join(dir, `${name}.mp4`) };
+    const spec = specs[name]!;
+    const r = renderGraph(spec, width, height, fps);
+    const file = path.join(dir, `${name}.mp4`);
+    await execa(ffmpeg, [
+      '-hide_banner', '-loglevel', 'error', '-y', '-filter_complex', r.graph, '-map', '[out]',
+      // Default x264 GOP and scenecut: keyframes land on scene changes as with real uploads.
+      '-c:v', 'libx264', '-preset', 'veryfast', ...rateArgs(spec, width, height, fps), '-pix_fmt', 'yuv420p', '-threads', '2',
+      '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', file,
+    ]);
+    const truth: Omit<SceneVideo, 'path'> = {
+      name, cls: spec.cls, width, height, fps, frames: r.frames, cuts: r.cuts, flashes: spec.flashes ?? [],
+      keyframeTimes: await keyframeTimes(file, { ffprobe }),
+    };
+    await writeFile(path.join(dir, `${name}.json`), JSON.stringify(truth, null, 1));
   }
-  return { dir, width, height, fps, videos };
 }
-

@@ -1,15 +1,14 @@
-// Small, deterministic test media generated once with ffmpeg and cached under .cache/samples/<key>/,
-// where <key> hashes the generator parameters: change a parameter and a fresh set is built.
-// The directory is laid out to be served as-is by startMediaServer(root); each sample carries both
-// its local path and its URL path on that server.
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// The set of small files a media server hands the downloader (progressive MP4, WebM, DASH, audio
+// only, and files that are not videos), generated once with ffmpeg and cached under
+// .cache/media/served-<key>/, where <key> hashes the generator parameters: change a parameter and a
+// fresh set is built. The directory is laid out to be served as-is by startMediaServer(root); each
+// sample carries both its local path and its URL path on that server.
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-
-import { REPO_ROOT } from './common.ts';
-const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'samples');
+import { lavfi, tone } from '../../../src/media/sources.ts';
+import { buildOnce } from '../../../src/util/build-once.ts';
+import { bins, hashKey, MEDIA_CACHE } from './cache.ts';
 
 export interface SampleFile {
   /** Absolute local path. */
@@ -73,29 +72,14 @@ const TEXT_FILE = 'These are plain text notes, not a video.\n'.repeat(20);
 let pending: Promise<SampleMedia> | undefined;
 
 /** Build (or reuse from the cache) the sample set. Safe to call from many tests: builds once per key. */
-export function ensureSampleMedia(opts: { ffmpeg?: string } = {}): Promise<SampleMedia> {
-  pending ??= build(opts.ffmpeg ?? process.env.FFMPEG_PATH ?? 'ffmpeg');
+export function ensureSampleMedia(): Promise<SampleMedia> {
+  pending ??= build();
   return pending;
 }
 
-async function build(ffmpeg: string): Promise<SampleMedia> {
-  const key = createHash('sha256').update(JSON.stringify({ PARAMS, NAMES, HTML_PAGE, TEXT_FILE })).digest('hex').slice(0, 16);
-  const root = path.join(CACHE_ROOT, key);
-  if (!existsSync(path.join(root, '.complete'))) {
-    // Build in a private directory and rename into place, so a concurrent or interrupted run never
-    // sees a half-written set.
-    const tmp = `${root}.tmp-${process.pid}-${Date.now()}`;
-    await mkdir(path.join(tmp, 'dash'), { recursive: true });
-    try {
-      await generate(ffmpeg, tmp);
-      await writeFile(path.join(tmp, '.complete'), key);
-      await rename(tmp, root).catch(async (err: NodeJS.ErrnoException) => {
-        if (!existsSync(path.join(root, '.complete'))) throw err; // lost a race to an identical set: fine
-      });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  }
+async function build(): Promise<SampleMedia> {
+  const root = path.join(MEDIA_CACHE, `served-${hashKey({ PARAMS, NAMES, HTML_PAGE, TEXT_FILE })}`);
+  await buildOnce(root, async (tmp) => generate((await bins()).ffmpeg, tmp), { dir: true });
   const file = async (name: string): Promise<SampleFile> => {
     const p = path.join(root, name);
     return { path: p, urlPath: `/${name}`, bytes: (await stat(p)).size };
@@ -115,9 +99,10 @@ async function build(ffmpeg: string): Promise<SampleMedia> {
 }
 
 async function generate(ffmpeg: string, dir: string): Promise<void> {
-  const { width, height, fps, seconds, sampleRate } = PARAMS;
-  const video = ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
-  const audio = ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${sampleRate}:duration=${seconds}`];
+  const { fps, seconds } = PARAMS;
+  await mkdir(path.join(dir, 'dash'));
+  const video = ['-f', 'lavfi', '-i', `${lavfi.testsrc2(PARAMS)}:duration=${seconds}`];
+  const audio = ['-f', 'lavfi', '-i', tone(seconds)];
   // bitexact + no metadata: same bytes on every run with the same ffmpeg build.
   const global = ['-hide_banner', '-loglevel', 'error', '-y'];
   const exact = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];

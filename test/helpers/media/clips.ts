@@ -1,14 +1,17 @@
-// Deterministic test media made with ffmpeg's lavfi sources, cached under <repo>/.cache/media/
-// keyed by the spec, so a rerun costs nothing. Scene cuts land on known frames: each segment
-// between cuts comes from a visually unrelated source, joined with the concat filter.
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+// Single deterministic test clips, cached under .cache/media/clips/ keyed by their spec, so a rerun
+// costs nothing: generate() makes one of each container/codec kind the daemon meets, with scene
+// cuts on known frames (each segment between cuts from a visually unrelated source of the
+// catalogue, joined with the concat filter); generateBroken() makes files that are not (valid)
+// videos; ensureClip() makes the plain testsrc2 clip the pool tests and benchmark decode;
+// encodeOnce() caches any other single ffmpeg run a test or benchmark needs (export's GOP-50 source).
+import { copyFile, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { resolveFfmpeg } from '../../src/media/ffmpeg-path.ts';
+import { lavfi, tone, type Raster } from '../../../src/media/sources.ts';
+import { buildOnce } from '../../../src/util/build-once.ts';
+import { bins, hashKey, MEDIA_CACHE } from './cache.ts';
 
-import { REPO_ROOT } from './common.ts';
-export const MEDIA_CACHE_DIR = path.join(REPO_ROOT, '.cache', 'media');
+const CLIPS = path.join(MEDIA_CACHE, 'clips');
 const GEN_VERSION = 2; // bump when the recipes change, to invalidate the cache
 
 export type MediaKind = 'h264_aac_mp4' | 'vp9_opus_webm' | 'h264_no_audio_mp4' | 'hevc_or_high_res' | 'audio_only_m4a';
@@ -69,35 +72,25 @@ function extOf(kind: MediaKind): string {
 }
 
 /** Path of the generated (cached) file for this spec. */
-export async function generate(spec: MediaSpec): Promise<string> {
+export function generate(spec: MediaSpec): Promise<string> {
   const n = normalize(spec);
-  const hash = createHash('sha256').update(JSON.stringify({ v: GEN_VERSION, ...n })).digest('hex').slice(0, 16);
-  const out = path.join(MEDIA_CACHE_DIR, `${hash}.${extOf(n.kind)}`);
-  if (await exists(out)) return out;
-  await mkdir(MEDIA_CACHE_DIR, { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const { ffmpeg } = await resolveFfmpeg();
-  try {
-    await execa(ffmpeg, recipe(n, tmp), { stdin: 'ignore' });
-    await rename(tmp, out); // atomic: concurrent generators of the same spec are harmless
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  return out;
+  const out = path.join(CLIPS, `${hashKey({ v: GEN_VERSION, ...n })}.${extOf(n.kind)}`);
+  return buildOnce(out, async (tmp) => {
+    await execa((await bins()).ffmpeg, recipe(n, tmp), { stdin: 'ignore' });
+  });
 }
 
 // One visually distinct lavfi source per segment, cycled. Random sources get fixed seeds so the same
 // spec always yields the same file.
-function segmentSource(i: number, w: number, h: number, fps: number): string {
-  const s = `s=${w}x${h}:r=${fps}`;
+function segmentSource(i: number, r: Raster): string {
   const sources = [
-    `testsrc2=${s}`,
-    `smptebars=${s}`,
-    `mandelbrot=${s}:maxiter=64`,
-    `color=c=0x2040c0:${s},noise=alls=30:allf=t:all_seed=11`,
-    `rgbtestsrc=${s}`,
-    `life=${s}:seed=5:mold=10:ratio=0.2:death_color=#c83232:life_color=#00ff00`,
-    `color=c=0xf0e020:${s},noise=alls=30:allf=t:all_seed=13`,
+    lavfi.testsrc2(r),
+    lavfi.smptebars(r),
+    `${lavfi.mandelbrot(r)}:maxiter=64`,
+    `${lavfi.color(r, '0x2040c0')},noise=alls=30:allf=t:all_seed=11`,
+    lavfi.rgbtestsrc(r),
+    `${lavfi.life(r, 5)}:mold=10:ratio=0.2:death_color=#c83232:life_color=#00ff00`,
+    `${lavfi.color(r, '0xf0e020')},noise=alls=30:allf=t:all_seed=13`,
   ];
   return sources[i % sources.length] as string;
 }
@@ -105,7 +98,7 @@ function segmentSource(i: number, w: number, h: number, fps: number): string {
 function recipe(n: Normalized, out: string): string[] {
   const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
   const fmt = n.kind === 'vp9_opus_webm' ? 'webm' : n.kind === 'audio_only_m4a' ? 'ipod' : 'mp4';
-  const audioSrc = `sine=frequency=440:sample_rate=48000:duration=${n.durationS}`;
+  const audioSrc = tone(n.durationS);
 
   if (n.kind === 'audio_only_m4a') {
     args.push('-f', 'lavfi', '-i', audioSrc, '-ac', String(n.channels), '-c:a', 'aac', '-b:a', '64k');
@@ -119,7 +112,7 @@ function recipe(n: Normalized, out: string): string[] {
   const labels: string[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const frames = (bounds[i + 1] as number) - (bounds[i] as number);
-    parts.push(`${segmentSource(i, n.width, n.height, n.fps)},trim=end_frame=${frames},setpts=PTS-STARTPTS[s${i}]`);
+    parts.push(`${segmentSource(i, n)},trim=end_frame=${frames},setpts=PTS-STARTPTS[s${i}]`);
     labels.push(`[s${i}]`);
   }
   const pixFmt = n.kind === 'hevc_or_high_res' && n.variant === 'h264_444' ? 'yuv444p' : 'yuv420p';
@@ -152,13 +145,9 @@ function recipe(n: Normalized, out: string): string[] {
 export type BrokenKind = 'empty' | 'text' | 'html' | 'png' | 'truncated_mp4' | 'truncated_faststart_mp4';
 
 /** Files that are not (valid) videos, for error-path tests. Cached like generate(). */
-export async function generateBroken(kind: BrokenKind): Promise<string> {
-  await mkdir(MEDIA_CACHE_DIR, { recursive: true });
+export function generateBroken(kind: BrokenKind): Promise<string> {
   const ext = { empty: 'mp4', text: 'txt', html: 'html', png: 'png', truncated_mp4: 'mp4', truncated_faststart_mp4: 'mp4' }[kind];
-  const out = path.join(MEDIA_CACHE_DIR, `broken-v${GEN_VERSION}-${kind}.${ext}`);
-  if (await exists(out)) return out;
-  const tmp = `${out}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
+  return buildOnce(path.join(CLIPS, `broken-v${GEN_VERSION}-${kind}.${ext}`), async (tmp) => {
     switch (kind) {
       case 'empty':
         await writeFile(tmp, '');
@@ -169,11 +158,9 @@ export async function generateBroken(kind: BrokenKind): Promise<string> {
       case 'html':
         await writeFile(tmp, '<!doctype html>\n<html><head><title>Video</title></head><body><p>Not found</p></body></html>\n');
         break;
-      case 'png': {
-        const { ffmpeg } = await resolveFfmpeg();
-        await execa(ffmpeg, ['-nostdin', '-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=64x64', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', tmp]);
+      case 'png':
+        await execa((await bins()).ffmpeg, ['-nostdin', '-y', '-loglevel', 'error', '-f', 'lavfi', '-i', lavfi.testsrc2({ width: 64, height: 64, fps: 25 }), '-frames:v', '1', '-f', 'image2', '-c:v', 'png', tmp]);
         break;
-      }
       case 'truncated_mp4':
       case 'truncated_faststart_mp4': {
         const src = await generate({ kind: 'h264_aac_mp4', durationS: 2, faststart: kind === 'truncated_faststart_mp4' });
@@ -187,17 +174,27 @@ export async function generateBroken(kind: BrokenKind): Promise<string> {
         break;
       }
     }
-    await rename(tmp, out);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  return out;
+  });
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).size > 0 || p.includes('broken-');
-  } catch {
-    return false;
-  }
+/**
+ * The output of one ffmpeg run, built once: `args` are its inputs and options without the output,
+ * `name` (e.g. "gop50-160x120-25.mp4") names the file and gives its container by the extension;
+ * the file is keyed by both.
+ */
+export function encodeOnce(name: string, args: readonly string[]): Promise<string> {
+  const ext = path.extname(name);
+  const file = path.join(CLIPS, `${name.slice(0, name.length - ext.length)}-${hashKey(args, 12)}${ext}`);
+  return buildOnce(file, async (tmp) => {
+    await execa((await bins()).ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, tmp], { stdin: 'ignore' });
+  });
+}
+
+/** A small testsrc2 clip (H.264, no audio, x264's own GOP), generated once per parameter set. */
+export function ensureClip(p: { width?: number; height?: number; fps?: number; seconds?: number } = {}): Promise<string> {
+  const r = { width: p.width ?? 320, height: p.height ?? 180, fps: p.fps ?? 25 }, seconds = p.seconds ?? 4;
+  return encodeOnce(`testsrc2-${r.width}x${r.height}-${r.fps}fps-${seconds}s.mp4`, [
+    '-f', 'lavfi', '-i', `${lavfi.testsrc2(r)}:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-threads', '1',
+  ]);
 }

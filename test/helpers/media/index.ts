@@ -1,0 +1,17 @@
+// The test media, from one module: every video a test or benchmark feeds the daemon is generated
+// here with ffmpeg's synthetic sources (the catalogue in src/media/sources.ts, shared with the CLI's
+// sample), by the one ffmpeg the daemon resolves, cached once under .cache/ (cache.ts) and never
+// committed. clips.ts: one file per container/codec kind, with cuts on known frames, broken files,
+// the pool's testsrc2 clip; served.ts: the set a media server hands the downloader; samples.ts: the
+// CLI's sample; scenes/: the scene-detection sets with their ground truth.
+export { lavfi, tone, type Raster } from '../../../src/media/sources.ts';
+export { bins, hashKey, MEDIA_CACHE, SCENE_CACHE } from './cache.ts';
+export {
+  cutFrames, encodeOnce, ensureClip, frameCount, generate, generateBroken,
+  type BrokenKind, type MediaKind, type MediaSpec,
+} from './clips.ts';
+export { ensureSampleMedia, type SampleFile, type SampleMedia } from './served.ts';
+export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleSpec } from './samples.ts';
+export { ensureDemoSample, ensureSceneSet, SPECS, type DevName } from './scenes/dev.ts';
+export { ensureHeldOutSet, HELDOUT_SPECS, type HeldOutName } from './scenes/heldout.ts';
+export type { SceneClass, SceneSet, SceneVideo, SetOptions, TruthCut, TruthFlash, VideoSpec } from './scenes/render.ts';
