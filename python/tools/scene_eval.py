@@ -27,7 +27,7 @@ import numpy as np
 from heaters_worker.scenes.decode import FfmpegFrames, decode_size
 from heaters_worker.scenes.detector import detect
 from heaters_worker.scenes.keyframes import keyframe_frames
-from heaters_worker.scenes.params import resolve
+from heaters_worker.scenes.params import content_lags, resolve
 from heaters_worker.scenes.signal import Signals, SignalExtractor
 
 SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
@@ -35,13 +35,13 @@ SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
 
 def signals_for(video: str, truth: dict, params: dict[str, Any]) -> Signals:
     cache = f"{video[:-4]}.signals.npz"
-    tag = f"{SIGNALS_VERSION}:{params['hue_min_sv']}:{params['fast_decode']}"
+    tag = f"{SIGNALS_VERSION}:{params['hue_min_sv']}:{params['fast_decode']}:{content_lags(params)}"
     if os.path.exists(cache):
         z = np.load(cache)
         if str(z["tag"]) == tag:
             return Signals(z["content"], z["hist"], z["thumbs"])
     w, h = decode_size(video, None, None)
-    ext = SignalExtractor(int(params["hue_min_sv"]))
+    ext = SignalExtractor(int(params["hue_min_sv"]), content_lags(params))
     with FfmpegFrames(os.environ.get("FFMPEG_PATH", "ffmpeg"), video, w, h, fast=bool(params["fast_decode"])) as frames:
         for frame in frames:
             ext.push(frame)

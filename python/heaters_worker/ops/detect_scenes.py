@@ -17,7 +17,7 @@ from ..scenes.clips import build_clips
 from ..scenes.decode import FfmpegFrames, RawFileFrames, decode_size
 from ..scenes.detector import detect
 from ..scenes.keyframes import keyframe_frames
-from ..scenes.params import resolve
+from ..scenes.params import content_lags, resolve
 from ..scenes.signal import SignalExtractor
 
 NAME = "detect_scenes"
@@ -85,7 +85,7 @@ def run(args: dict, ctx: Any) -> dict:
         source = FfmpegFrames(ffmpeg, path, w, h, fast=bool(params["fast_decode"]),
                               stall_timeout_s=float(params["stall_timeout_s"]))
 
-    extractor = SignalExtractor(int(params["hue_min_sv"]))
+    extractor = SignalExtractor(int(params["hue_min_sv"]), content_lags(params))
     last_progress = 0.0
     with source:
         for frame in source:

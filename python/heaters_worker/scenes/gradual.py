@@ -189,8 +189,19 @@ def locate(thumbs: np.ndarray, a_i: int, b_i: int, lo: int, hi: int, p: dict[str
         # shot B used to pull the middle late.
         reach = int(p["drift_reach"])
         drift_a, drift_b = _drift(thumbs, a_i, len(span), -1, lo, reach), _drift(thumbs, b_i, len(span), +1, hi, reach)
-        away = np.flatnonzero((da > p["through_away"] * dab + drift_a) & (db > p["through_away"] * dab + drift_b[::-1]))
-        mid = int(round((away[0] + away[-1]) / 2)) if away.size else int(np.argmax(total))
+        away = (da > p["through_away"] * dab + drift_a) & (db > p["through_away"] * dab + drift_b[::-1])
+        # the contiguous stretch around the farthest frame: a hand-held shot that wobbles can look
+        # "away" for a few frames near its end too
+        far = int(np.argmax(total))
+        if away[far]:
+            s0, s1 = far, far
+            while s0 > 0 and away[s0 - 1]:
+                s0 -= 1
+            while s1 + 1 < len(away) and away[s1 + 1]:
+                s1 += 1
+            mid = int(round((s0 + s1) / 2))
+        else:
+            mid = far
     else:
         # A blend: the middle is where half of the pixels are already closer to B than to A.
         closer_b = (np.abs(span - b) < np.abs(span - a)).reshape(len(span), -1).mean(axis=1)

@@ -31,7 +31,7 @@ SPEC: dict[str, Param] = {
     "hist_ratio": Param(4.0, "float", 0, None, "... and this many times the local median"),
     "hist_floor": Param(0.02, "float", 0, 1, "... plus this (a still shot has a median near 0)"),
     "hist_content_min": Param(6.0, "float", 0, None, "content score a colour-only cut needs at least"),
-    "concentration": Param(0.65, "float", 0, 1, "a cut's jump must be at least this share of the change over the frames around it"),
+    "concentration": Param(0.5, "float", 0, 1, "a cut's jump must be at least this share of the change over the frames around it"),
     "concentration_lag": Param(5, "int", 2, 6, "... over this many frames (i-3 .. i+2)"),
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
     "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
@@ -57,7 +57,7 @@ SPEC: dict[str, Param] = {
     "side_spread": Param(3, "int", 0, 16, "max over this many neighbouring side pairs each way (a shake may line up once)"),
     "gradual_top": Param(0.95, "float", 0, 1, "the centre of a run is the middle of the frames within this share of its peak"),
     "gradual_pick": Param(0.85, "float", 0, 1, "per transition, the smallest lag that sees this share of the largest change"),
-    "gradual_straddle": Param(0.5, "float", 0, 2, "a longer window that reaches more than this share of half a shorter-lag transition's window into it (without holding it) sees two transitions and is dropped (2 = never)"),
+    "gradual_straddle": Param(0.25, "float", 0, 2, "a longer window that reaches more than this share of half a shorter-lag transition's window into it (without holding it) sees two transitions and is dropped (2 = never)"),
     "gradual_keep": Param(0.5, "float", 0, 1, "the refined ends must differ by at least this share of the detected change"),
     "gradual_distinct": Param(2.0, "float", 0, None, "ends alike in colours must differ by this many times the ratio threshold ..."),
     "distinct_steady": Param(0.15, "float", 0, None, "... or the change be this concentrated (see gradual_steady)"),
@@ -121,3 +121,8 @@ def resolve(overrides: Any) -> dict[str, Any]:
                 value = float(value)
         params[key] = value
     return params
+
+
+def content_lags(params: dict[str, Any]) -> tuple[int, ...]:
+    """The content-score lags the detector reads (hard.py): lag 1 and the concentration lag."""
+    return tuple(sorted({1, int(params["concentration_lag"])}))

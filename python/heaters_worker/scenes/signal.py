@@ -34,9 +34,12 @@ class Signals:
 
 
 class SignalExtractor:
-    def __init__(self, hue_min_sv: int = 40) -> None:
+    def __init__(self, hue_min_sv: int = 40, lags: tuple[int, ...] = tuple(range(1, LAGS + 1))) -> None:
         # hue counts only where saturation and value are both at least this (params.hue_min_sv)
         self._hue_min_sv = int(hue_min_sv)
+        # the content lags to compute (the detector reads lag 1 and concentration_lag); the others
+        # stay NaN. Each costs about as much as the colour conversion.
+        self._lags = set(int(k) for k in lags if 1 <= int(k) <= LAGS)
         self._recent: collections.deque[tuple[np.ndarray, np.ndarray]] = collections.deque(maxlen=LAGS)
         self._content: list[list[float]] = [[] for _ in range(LAGS + 1)]
         self._hist: list[np.ndarray] = []
@@ -48,7 +51,7 @@ class SignalExtractor:
         hue = cv2.bitwise_and(hue, hue_ok)
         sv = cv2.merge((sat, val))
         for k in range(1, LAGS + 1):
-            if k <= len(self._recent):
+            if k in self._lags and k <= len(self._recent):
                 ph, psv = self._recent[-k]  # frame i-k
                 dh = cv2.mean(cv2.LUT(cv2.absdiff(hue, ph), _HUE_WRAP))[0]
                 dsv = cv2.mean(cv2.absdiff(sv, psv))
