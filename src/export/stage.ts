@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Job } from 'pg-boss';
 import { getVideo, listArtefacts } from '../db/index.ts';
 import { redactText } from '../log/index.ts';
+import { classify } from '../pipeline/errors.ts';
 import { QUEUES } from '../queue/index.ts';
 import { cutClip, EXTENSION, type CutResult } from './cut.ts';
 import { getClip, getExport, markDone, markFailed, markRestoring, markRunning, setExportProgress, type ExportRow } from './db.ts';
@@ -71,9 +72,9 @@ export async function runExportJob(deps: ExportDeps, job: Pick<Job<unknown>, 'id
       return { exportId: row.id, state: 'restoring' };
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    const raw = (e as { code?: unknown }).code;
-    const code = typeof raw === 'string' && /^[a-z][a-z_]+$/.test(raw) ? raw : 'internal';
-    const retryable = (e as { retryable?: unknown }).retryable === true || ['network', 'io', 'unknown', 'internal', 'worker_crashed', 'task_timeout'].includes(code);
+    // The pipeline's classifier: a typed error says its code and whether a retry helps (retryable,
+    // declared where it is thrown); a foreign one is `internal` (or its own snake_case code), retryable.
+    const { code, retryable } = classify(e);
     const willRetry = !!job.signal?.aborted || (retryable && job.retryCount < (job.retryLimit ?? 0));
     log.warn({ code, err: redactText(e.message), willRetry }, 'export failed');
     if (willRetry) throw new Error(`${code}: ${redactText(e.message)}`);
