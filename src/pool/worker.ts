@@ -21,6 +21,7 @@ import {
 } from './errors.ts';
 import { POOL_DEFAULTS } from './options.ts';
 import { cpuSeconds, rssBytes, type CpuSeconds } from '../util/proc.ts';
+import { formatZodError } from '../util/zod.ts';
 import { Request, WorkerMessage, type ReadyMessage, type Versions } from './protocol.ts';
 
 /** The repo's python/ directory: PYTHONPATH of every worker. */
@@ -299,8 +300,7 @@ export class PythonWorker {
     const line = () => JSON.stringify(json) ?? '';
     const parsed = WorkerMessage.safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      this.protocolFailure(`wrote an invalid message (${issues})`, line());
+      this.protocolFailure(`wrote an invalid message (${formatZodError(parsed.error)})`, line());
       return;
     }
     const msg = parsed.data;
