@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MediaError } from './errors.ts';
 import type { FfmpegBins } from './ffmpeg-path.ts';
 import { mp4TopLevelAtoms } from './mp4-atoms.ts';
+import { formatZodError } from '../util/zod.ts';
 
 export type VideoInfo = {
   codec: string;
@@ -99,7 +100,8 @@ export async function probe(file: string, bins: Pick<FfmpegBins, 'ffprobe'>): Pr
   try {
     raw = FfprobeSchema.parse(JSON.parse(String(res.stdout)));
   } catch (e) {
-    throw new MediaError('probe_failed', `unexpected ffprobe output for ${file}: ${(e as Error).message}`, {
+    const why = e instanceof z.ZodError ? formatZodError(e) : (e as Error).message;
+    throw new MediaError('probe_failed', `unexpected ffprobe output for ${file}: ${why}`, {
       cause: e,
     });
   }
