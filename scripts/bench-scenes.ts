@@ -69,7 +69,9 @@ async function bestEncode(args: string[]): Promise<{ s: number; cpu: number }> {
   let s = Infinity, cpu = Infinity;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const r = await execa(FFMPEG, ['-benchmark', ...args]);
+    // -benchmark reports at the info level: lift the arguments' -loglevel error for it.
+    const lifted = args.map((a, j) => (args[j - 1] === '-loglevel' ? 'info' : a));
+    const r = await execa(FFMPEG, ['-benchmark', '-nostats', ...lifted]);
     s = Math.min(s, (performance.now() - t0) / 1000);
     const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stdout + r.stderr);
     if (!m) throw new Error('ffmpeg -benchmark printed no utime/stime');
@@ -132,10 +134,17 @@ async function main(): Promise<void> {
             // on a shared machine disturbs far less than the wall.
             const plain = await bestEncode([...enc]);
             const withFrames = await bestEncode([...enc, ...out.args, '-y']);
+            // The same extra work in isolation, where the encode's own noise cannot hide it: the
+            // decode writing analysis frames against the decode alone, in CPU time.
+            const dec = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', v.path];
+            const decodeOnly = await bestEncode([...dec, '-map', '0:v:0', '-f', 'null', '-']);
+            const decodeFrames = await bestEncode([...dec, ...out.args]);
+            const isolated = Math.max(0, decodeFrames.cpu - decodeOnly.cpu);
             const fromFile = await best(() => detect({ ...argsFor(v), frames_path: path.join(tmp, 'frames.raw'), frame_width: out.width, frame_height: out.height }));
             const same = JSON.stringify(fromFile.value.cuts.map((c) => c.frame)) === JSON.stringify(got);
             encode = { encode_s: round(plain.s), encode_with_frames_s: round(withFrames.s), extra_pct: round((100 * (withFrames.s - plain.s)) / plain.s),
               encode_cpu_s: round(plain.cpu), encode_with_frames_cpu_s: round(withFrames.cpu), extra_cpu_pct: round((100 * (withFrames.cpu - plain.cpu)) / plain.cpu),
+              isolated_extra_cpu_s: round(isolated), isolated_extra_pct: round((100 * isolated) / plain.cpu),
               detect_from_frames_s: round(fromFile.s), same_cuts: same ? 1 : 0 };
           }
           rows.push({
@@ -218,7 +227,7 @@ function printTables(rows: Row[], summary: ReturnType<typeof summarize>): void {
   console.log('\nencode path (proxy encode with/without the analysis output, then detection from its frames):');
   for (const r of rows.filter((x) => x.encode)) {
     const e = r.encode!;
-    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %; CPU ${e.encode_with_frames_cpu_s} s, +${e.extra_cpu_pct} %), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
+    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %; CPU ${e.encode_with_frames_cpu_s} s, +${e.extra_cpu_pct} %; in isolation +${e.isolated_extra_cpu_s} s CPU = ${e.isolated_extra_pct} % of the encode), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
   }
   console.log('\nkeyframes (x264 scenecut) taken as cuts:');
   for (const r of rows) console.log(`  ${r.size} ${r.set} ${r.video}: P ${r.keyframes_as_cuts_p} R ${r.keyframes_as_cuts_r}`);
