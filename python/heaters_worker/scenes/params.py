@@ -1,7 +1,8 @@
 """Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
 
-Each entry is (default, kind, min, max, meaning). The defaults were tuned on the DEVELOPMENT set only
-(test/helpers/scene-fixtures.ts), never on the held-out set; see the README (Scene detection).
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the two DEVELOPMENT sets
+only (test/helpers/media/scenes/dev.ts and dev-wide.ts), never on the held-out set (heldout.ts); see
+the README (Scene detection).
 src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
 agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
 """
