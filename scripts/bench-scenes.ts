@@ -18,10 +18,7 @@ import { createLogger } from '../src/log/index.ts';
 import { PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesResult } from '../src/scenes/schema.ts';
-import { ensureSceneSet } from '../test/helpers/media/scenes/dev.ts';
-import { ensureWideSet } from '../test/helpers/media/scenes/dev-wide.ts';
-import { ensureHeldOutSet } from '../test/helpers/media/scenes/heldout.ts';
-import type { SceneClass, SceneSet, SceneVideo } from '../test/helpers/media/scenes/render.ts';
+import { ensureHeldOutSet, ensureSceneSet, ensureWideSet, type SceneClass, type SceneSet, type SceneVideo } from '../test/helpers/media/index.ts';
 
 const { values: opts } = parseArgs({
   options: {

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
 import { DetectScenesArgs, DetectScenesResult, type DetectParams } from '../src/scenes/schema.ts';
-import { ensureWideSet, type WideName } from './helpers/media/scenes/dev-wide.ts';
-import type { SceneSet, SceneVideo } from './helpers/media/scenes/render.ts';
+import { ensureWideSet, type SceneSet, type SceneVideo, type WideName } from './helpers/media/index.ts';
 import { startTestPool } from './helpers/pool.ts';
 
 let pool: PythonPool;
