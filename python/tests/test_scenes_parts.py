@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
-from heaters_worker.scenes.distance import brightness  # noqa: E402
+from heaters_worker.scenes.distance import brightness, edge_correlation  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import merge_parts, select_lags  # noqa: E402
 from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
@@ -72,7 +72,23 @@ def test_a_change_of_detail_only_is_no_cut():
     grain = m.noisy(base[:1], 30, seed=2)[0]
     frames = m.noisy(base[:30], 1, seed=1) + m.noisy([grain] * 30, 1, seed=3)
     assert cuts_of(frames) == []
-    assert [c["frame"] for c in cuts_of(frames, cut_thumb_min=0)] == [30]  # the floor is what rejects it
+    # the floor rejects it, and so does the re-exposure rule (the same picture): only without both is it a cut
+    assert cuts_of(frames, cut_thumb_min=0) == [] and cuts_of(frames, reexposed_edges=2.0) == []
+    assert [c["frame"] for c in cuts_of(frames, cut_thumb_min=0, reexposed_edges=2.0)] == [30]
+
+
+def test_the_same_picture_re_exposed_is_no_cut():
+    # A web keyframe catching up after a slow fade: the whole picture 15% darker in one frame, its
+    # edges in place and its colours hardly moved. Two framings of one picture stay a cut.
+    base = m.still(m.texture(5), 60)
+    darker = [np.clip(f.astype(np.float32) * 0.85, 0, 255).astype(np.uint8) for f in base[30:]]
+    frames = m.noisy(base[:30] + darker, 1, seed=4)
+    assert cuts_of(frames) == []
+    assert [c["frame"] for c in cuts_of(frames, reexposed_edges=2.0)] == [30]  # the rule is what rejects it
+    assert edge_correlation(m.signals(frames).thumbs, 29, 30) > 0.95
+    tex = m.texture(3, 4 * m.W, 4 * m.H)
+    two = m.noisy([tex[10:10 + m.H, 10:10 + m.W].copy()] * 30 + [tex[200:200 + m.H, 400:400 + m.W].copy()] * 30, 2)
+    assert edge_correlation(m.signals(two).thumbs, 29, 30) < 0.5
 
 
 # --- flashes ---

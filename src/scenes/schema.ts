@@ -33,6 +33,10 @@ const DetectParamsShape = z.object({
     thumb_concentration: z.number().min(0).max(2),
     /** ... with this lag (1 = off) */
     thumb_concentration_lag: z.number().int().min(1).max(16),
+    /** a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off) */
+    reexposed_edges: z.number().min(-1).max(2),
+    /** ... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut */
+    reexposed_hist: z.number().min(0).max(1),
     /** or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture) */
     thumb_min: z.number().min(0).max(255),
     /** ... and this many times its local median is a cut too */
@@ -140,6 +144,8 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   cut_thumb_min: 12.0,
   thumb_concentration: 0.8,
   thumb_concentration_lag: 4,
+  reexposed_edges: 0.85,
+  reexposed_hist: 0.5,
   thumb_min: 14.0,
   thumb_ratio: 4.0,
   max_flash: 10,

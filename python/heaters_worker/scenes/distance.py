@@ -69,3 +69,15 @@ def rolling_max(x: np.ndarray, half: int) -> np.ndarray:
 def brightness(thumbs: np.ndarray) -> np.ndarray:
     """Mean thumbnail value per frame, 0-255."""
     return thumbs.reshape(thumbs.shape[0], -1).mean(axis=1).astype(np.float32)
+
+
+def edge_correlation(thumbs: np.ndarray, i: int, j: int) -> float:
+    """Pearson correlation of two thumbnails' luma gradients (x and y differences), -1..1: 1 when the
+    edges line up, whatever the brightness and contrast; two framings or two shots score low."""
+    def grads(k: int) -> np.ndarray:
+        luma = thumbs[k].astype(np.float32).mean(axis=2)
+        g = np.concatenate([np.diff(luma, axis=1).ravel(), np.diff(luma, axis=0).ravel()])
+        return g - g.mean()
+    a, b = grads(i), grads(j)
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum()) / den if den > 1e-6 else 0.0

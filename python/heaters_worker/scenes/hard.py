@@ -6,6 +6,7 @@ must also be concentrated (inside a fade the change keeps going on the frames ar
 picture, not just its detail (a keyframe's quality step at a web bitrate changes the content score of
 the full analysis frame, hardly its thumbnail), and it must not be the start or end of a flash. A
 third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours).
+A jump that keeps the picture's edges and colours (the same picture re-exposed) is no cut either.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import hist_lags, rolling_median, thumb_dist
+from .distance import edge_correlation, hist_lags, rolling_median, thumb_dist
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -79,9 +80,16 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         tc = _thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]))
         if tc < p["thumb_concentration"]:
             continue
+        # The same picture re-exposed is no cut: its edges line up and its colours hardly move. A
+        # web encode's keyframe catching up with P-frames that drifted during a slow fade jumps
+        # 12-17 of 255 in one frame, concentrated by every measure, but keeps the picture.
+        edges = edge_correlation(sig.thumbs, i - 1, i)
+        if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
+            continue
         margin = min(max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t),
                      conc / max(p["concentration"], 1e-6), t1[i] / max(p["cut_thumb_min"], 1e-6),
-                     tc / max(p["thumb_concentration"], 1e-6))
+                     tc / max(p["thumb_concentration"], 1e-6),
+                     max(p["reexposed_edges"] / max(edges, 1e-6), h1[i] / max(p["reexposed_hist"], 1e-6)))
         strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
         cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),
                      "margin": float(margin)})

@@ -37,6 +37,8 @@ SPEC: dict[str, Param] = {
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
     "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
     "thumb_concentration_lag": Param(4, "int", 1, 16, "... with this lag (1 = off)"),
+    "reexposed_edges": Param(0.85, "float", -1, 2, "a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off)"),
+    "reexposed_hist": Param(0.5, "float", 0, 1, "... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut"),
     "thumb_min": Param(14.0, "float", 0, 255, "or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture)"),
     "thumb_ratio": Param(4.0, "float", 0, None, "... and this many times its local median is a cut too"),
     # --- flashes: the picture comes back, or moves on only as the shot moves, within max_flash frames ---
