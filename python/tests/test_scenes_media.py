@@ -59,6 +59,18 @@ def fade_through(a: list[np.ndarray], b: list[np.ndarray], length: int, level: i
     return out + b[length - half:]
 
 
+def fade_through_uneven(a: list[np.ndarray], b: list[np.ndarray], out_len: int, flat_len: int, in_len: int,
+                        level: int = 0) -> list[np.ndarray]:
+    """A fades to a flat colour in out_len frames, stays flat_len, and B fades in over in_len: like
+    ffmpeg's xfade fadeblack/fadewhite, which leave A within their first fifth and reach B slowly."""
+    flat = np.full_like(a[0], level)
+    out = list(a)
+    out += [cv2.addWeighted(a[-1], 1 - (i + 1) / out_len, flat, (i + 1) / out_len, 0) for i in range(out_len)]
+    out += [flat.copy() for _ in range(flat_len)]
+    out += [cv2.addWeighted(flat, 1 - (i + 1) / in_len, b[0], (i + 1) / in_len, 0) for i in range(in_len)]
+    return out + list(b)
+
+
 def flash(frames: list[np.ndarray], start: int, length: int, strobe: bool = False) -> list[np.ndarray]:
     out = [f.copy() for f in frames]
     for i in range(start, start + length):

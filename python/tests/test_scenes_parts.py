@@ -147,6 +147,19 @@ def test_steady_synthetic_motion_gives_no_cut():
     assert cuts_of(frames) == []
 
 
+@pytest.mark.parametrize("level", [0, 255])
+@pytest.mark.parametrize("out_len,flat_len,in_len", [(10, 8, 42), (12, 14, 64), (8, 6, 36)])
+def test_an_uneven_fade_through_a_colour_is_one_cut(level, out_len, flat_len, in_len):
+    # Out in a fifth, flat, slowly in (xfade's fadeblack/fadewhite): the first part's cut lies a few
+    # frames before the flat stretch; detector 2.0.0 reported the (10, 8, 42) and (12, 14, 64) ones twice.
+    a, b = m.still(m.texture(21), 80), m.still(m.texture(22), 80)
+    frames = m.noisy(m.fade_through_uneven(a, b, out_len, flat_len, in_len, level), 2)
+    length = out_len + flat_len + in_len
+    cuts = cuts_of(frames)
+    assert len(cuts) == 1 and cuts[0]["kind"] == "gradual", cuts
+    assert abs(cuts[0]["frame"] - (80 + length // 2)) <= length // 4, cuts
+
+
 def test_select_lags_keeps_one_per_transition():
     c = lambda frame, lag, seen: {"frame": frame, "lag": lag, "seen": seen}  # noqa: E731
     # the same transition at three lags: the smallest that sees it all
