@@ -331,17 +331,15 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             dab = thumb_dist(thumbs, a_i, b_i)
             f0, f1 = prev["frame"], cut["frame"]
             q = MERGE_HALF
-            # flat frames strictly between them, not reaching either (that would be the middle of
-            # one of them: a short fade through black next to another transition) ...
+            # a fade through a colour seen as its two parts: the first one fades out into a flat
+            # stretch and the second one in from it (their windows reach it), and neither cut sits on
+            # it (a cut on a flat frame is the middle of a short fade through black by itself, next to
+            # another transition). xfade's fades leave A within their first fifth and reach B slowly,
+            # so the first part's cut may lie only a few frames before the flat stretch.
             stds = thumbs[f0:f1 + 1].reshape(f1 - f0 + 1, -1).std(axis=1)
             flat_at = np.flatnonzero(stds <= p["uniform_std"]) + f0
-            flat = bool(flat_at.size) and flat_at[0] > f0 + q and flat_at[-1] < f1 - q
-            # ... or closer to them when the first one fades out into the flat stretch and the
-            # second one in from it (their windows reach it): xfade's fades through a colour leave A
-            # within their first fifth and reach B slowly, so the first part's cut lies a few frames
-            # before the flat stretch.
-            flat = flat or (bool(flat_at.size) and flat_at[0] > f0 + 1 and flat_at[-1] < f1 - 1
-                            and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
+            flat = (bool(flat_at.size) and flat_at[0] > f0 + 1 and flat_at[-1] < f1 - 1
+                    and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
             # the picture keeps changing all the way between them (a shot between two transitions
             # is calm somewhere): the slowest change over 2q frames against the average rate
             e0, e1 = max(0, f0 - q), min(thumbs.shape[0] - 1, f1 + q)
