@@ -18,7 +18,9 @@ import { createLogger } from '../src/log/index.ts';
 import { PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesResult } from '../src/scenes/schema.ts';
-import { ensureHeldOutSet, ensureSceneSet, ensureWideSet, type SceneClass, type SceneSet, type SceneVideo } from '../test/helpers/media/index.ts';
+import {
+  acceptanceTolerance, ensureHeldOutSet, ensureSceneSet, ensureWideSet, matchCuts, scoreOf, type SceneClass, type SceneSet, type SceneVideo,
+} from '../test/helpers/media/index.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,24 +34,6 @@ const { values: opts } = parseArgs({
 const RUNS = Math.max(1, Number(opts.runs));
 const FFMPEG = opts.ffmpeg!;
 const CLASSES: SceneClass[] = ['hard', 'gradual', 'flash', 'motion', 'static'];
-
-interface Score { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number }
-
-/** One-to-one matching within the per-truth tolerance (greedy by distance). */
-function match(got: number[], truth: number[], tol: (ti: number) => number): { tp: number; fp: number; fn: number } {
-  const pairs: [number, number, number][] = [];
-  got.forEach((g, gi) => truth.forEach((t, ti) => { const d = Math.abs(g - t); if (d <= tol(ti)) pairs.push([d, gi, ti]); }));
-  pairs.sort((a, b) => a[0] - b[0]);
-  const usedG = new Set<number>(), usedT = new Set<number>();
-  for (const [, gi, ti] of pairs) if (!usedG.has(gi) && !usedT.has(ti)) { usedG.add(gi); usedT.add(ti); }
-  return { tp: usedT.size, fp: got.length - usedG.size, fn: truth.length - usedT.size };
-}
-function score(c: { tp: number; fp: number; fn: number }): Score {
-  const precision = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 1;
-  const recall = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 1;
-  const f1 = c.tp + c.fp + c.fn ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 1;
-  return { ...c, precision, recall, f1 };
-}
 
 async function best<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
   let bestS = Infinity, value!: T;
@@ -117,11 +101,11 @@ async function main(): Promise<void> {
           const res = run.value;
           const got = res.cuts.map((c) => c.frame);
           const truth = v.cuts.map((c) => c.frame);
-          const quarter = (ti: number) => Math.max(1, Math.floor((v.cuts[ti]!.length ?? 0) / 4));
-          const m1 = match(got, truth, () => 1);
-          const mT = match(got, truth, quarter);
+          const quarter = acceptanceTolerance({ cls: 'gradual', cuts: v.cuts }); // ±1 where a cut has no length
+          const m1 = matchCuts(got, truth, () => 1);
+          const mT = matchCuts(got, truth, quarter);
           const kfFrames = v.keyframeTimes.map((t) => Math.round(t * v.fps)).filter((f) => f > 0);
-          const kf = score(match(kfFrames, truth, () => 1));
+          const kf = scoreOf(matchCuts(kfFrames, truth, () => 1));
           let encode: Record<string, number> | undefined;
           if (setName === 'dev' && (v.name === 'hard' || v.name === 'motion')) {
             // The proxy encode with and without the analysis output, then detection from its frames.
@@ -147,8 +131,8 @@ async function main(): Promise<void> {
           rows.push({
             size, set: setName, video: v.name, cls: v.cls, frames: v.frames, truth: truth.length, detected: got.length,
             tp1: m1.tp, fp1: m1.fp, fn1: m1.fn, tpT: mT.tp, fpT: mT.fp, fnT: mT.fn,
-            f1: round(score(m1).f1), f1_quarter: round(score(mT).f1),
-            f1_without_keyframes: round(score(match(noKf.cuts.map((c) => c.frame), truth, v.cls === 'gradual' ? quarter : () => 1)).f1),
+            f1: round(scoreOf(m1).f1), f1_quarter: round(scoreOf(mT).f1),
+            f1_without_keyframes: round(scoreOf(matchCuts(noKf.cuts.map((c) => c.frame), truth, acceptanceTolerance(v))).f1),
             keyframes_as_cuts_p: round(kf.precision), keyframes_as_cuts_r: round(kf.recall),
             detect_s: round(run.s), like_decode_s: round(like.s), ratio: round(run.s / like.s), fps: Math.round(v.frames / run.s),
             min_confidence: res.cuts.length ? Math.min(...res.cuts.map((c) => c.confidence ?? 1)) : undefined,
@@ -186,8 +170,8 @@ function summarize(rows: Row[]): { classes: ClassSummary[]; speed: SpeedSummary[
         const cs = rs.filter((r) => r.cls === cls);
         if (!cs.length) continue;
         const sum = (k: 'tp1' | 'fp1' | 'fn1' | 'tpT' | 'fpT' | 'fnT') => cs.reduce((a, r) => a + r[k], 0);
-        const s1 = score({ tp: sum('tp1'), fp: sum('fp1'), fn: sum('fn1') });
-        const sT = score({ tp: sum('tpT'), fp: sum('fpT'), fn: sum('fnT') });
+        const s1 = scoreOf({ tp: sum('tp1'), fp: sum('fp1'), fn: sum('fn1') });
+        const sT = scoreOf({ tp: sum('tpT'), fp: sum('fpT'), fn: sum('fnT') });
         // The acceptance measure: ±1 frame, except gradual transitions (within a quarter of them).
         const scored = cls === 'gradual' ? sT : s1;
         classes.push({ size, set, cls, truth: cs.reduce((a, r) => a + r.truth, 0), f1: round(s1.f1), f1_quarter: round(sT.f1),

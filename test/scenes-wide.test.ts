@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
 import { DetectScenesArgs, DetectScenesResult, type DetectParams } from '../src/scenes/schema.ts';
-import { ensureWideSet, type SceneSet, type SceneVideo, type WideName } from './helpers/media/index.ts';
+import { ensureWideSet, scoreVideo, type SceneSet, type SceneVideo, type WideName } from './helpers/media/index.ts';
 import { startTestPool } from './helpers/pool.ts';
 
 let pool: PythonPool;
@@ -27,23 +27,12 @@ async function cutsOf(v: SceneVideo, params?: Partial<DetectParams>): Promise<nu
   return res.cuts.map((c) => c.frame);
 }
 
-/** One-to-one matches within each truth cut's tolerance (greedy by distance), as bench:scenes scores. */
-function score(got: number[], v: SceneVideo): { tp: number; fp: number; fn: number } {
-  const tol = (i: number) => (v.cls === 'gradual' ? Math.max(1, Math.floor((v.cuts[i]!.length ?? 0) / 4)) : 1);
-  const pairs: [number, number, number][] = [];
-  got.forEach((g, gi) => v.cuts.forEach((t, ti) => { const d = Math.abs(g - t.frame); if (d <= tol(ti)) pairs.push([d, gi, ti]); }));
-  pairs.sort((a, b) => a[0] - b[0]);
-  const ug = new Set<number>(), ut = new Set<number>();
-  for (const [, gi, ti] of pairs) if (!ug.has(gi) && !ut.has(ti)) { ug.add(gi); ut.add(ti); }
-  return { tp: ut.size, fp: got.length - ug.size, fn: v.cuts.length - ut.size };
-}
-
 async function classF1(cls: SceneVideo['cls']): Promise<{ f1: number; fp: number; detail: string }> {
   let tp = 0, fp = 0, fn = 0;
   const detail: string[] = [];
   for (const v of Object.values(set.videos).filter((x) => x.cls === cls)) {
     const got = await cutsOf(v);
-    const s = score(got, v);
+    const s = scoreVideo(got, v);
     tp += s.tp; fp += s.fp; fn += s.fn;
     detail.push(`${v.name}: got ${got.join(',')} want ${v.cuts.map((c) => c.frame).join(',')}`);
   }
@@ -70,7 +59,7 @@ describe('the wide development set at the acceptance', () => {
   });
   test('a hand-held still with sensor noise: only the real cut', async () => {
     const v = set.videos.w_static;
-    assert.deepEqual(score(await cutsOf(v), v), { tp: 1, fp: 0, fn: 0 });
+    assert.deepEqual(scoreVideo(await cutsOf(v), v), { tp: 1, fp: 0, fn: 0 });
   });
 });
 
@@ -82,8 +71,8 @@ describe("detector 2.1.0's changes, each switched off", () => {
     const wipe = v.cuts.find((c) => c.transition === 'wiperight')!;
     const on = near(await cutsOf(v), wipe), off = near(await cutsOf(v, { thumb_concentration_lag: 1 }), wipe);
     // Switched off, a hard cut 18 frames before the wipe's middle takes the place of its one cut.
-    assert.deepEqual(score(on, { ...v, cuts: [wipe] }), { tp: 1, fp: 0, fn: 0 }, `default: ${on}`);
-    const s = score(off, { ...v, cuts: [wipe] });
+    assert.deepEqual(scoreVideo(on, { ...v, cuts: [wipe] }), { tp: 1, fp: 0, fn: 0 }, `default: ${on}`);
+    const s = scoreVideo(off, { ...v, cuts: [wipe] });
     assert.ok(s.fp > 0 && s.fn > 0, `switched off: ${off}`);
   });
   test('a keyframe inside a fade through black: either the thumbnail concentration or the re-exposure rule rejects it, without both it is a hard cut', async () => {
@@ -95,21 +84,21 @@ describe("detector 2.1.0's changes, each switched off", () => {
       assert.ok(Math.abs(got[0]! - fade.frame) <= fade.length! / 4, `${JSON.stringify(params)}: ${got}`);
     }
     const off = near(await cutsOf(v, { thumb_concentration_lag: 1, reexposed_edges: 2 }), fade);
-    assert.ok(score(off, { ...v, cuts: [fade] }).fp > 0, `both switched off: ${off}`);
+    assert.ok(scoreVideo(off, { ...v, cuts: [fade] }).fp > 0, `both switched off: ${off}`);
   });
   test('straddling windows: without the rule a long window spanning the end of one transition moves the next one', async () => {
     const v = set.videos.w_gradual_b;
-    const on = score(await cutsOf(v), v), off = score(await cutsOf(v, { gradual_straddle: 2 }), v);
+    const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { gradual_straddle: 2 }), v);
     assert.ok(off.fn > on.fn && off.fp > on.fp, `default ${JSON.stringify(on)}, switched off ${JSON.stringify(off)}`);
   });
   test("drift reach: measuring a shot's drift across the next transition misplaces a fade through white", async () => {
     const v = set.videos.w_gradual_b;
-    const on = score(await cutsOf(v), v), off = score(await cutsOf(v, { drift_reach: 512 }), v);
+    const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { drift_reach: 512 }), v);
     assert.ok(off.fn > on.fn, `default ${JSON.stringify(on)}, switched off ${JSON.stringify(off)}`);
   });
   test('content concentration 0.5: at the old 0.65 a cut between two framings of one shaking picture is missed', async () => {
     const v = set.videos.w_hard_b;
-    const on = score(await cutsOf(v), v), off = score(await cutsOf(v, { concentration: 0.65 }), v);
+    const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { concentration: 0.65 }), v);
     // (the set is rendered afresh on a clean clone; one run gave an extra cut elsewhere in this file, which
     // the class test above allows for: this test is about the missed one)
     assert.deepEqual({ tp: on.tp, fn: on.fn }, { tp: v.cuts.length, fn: 0 }, JSON.stringify(on));

@@ -33,7 +33,7 @@ from heaters_worker.scenes.signal import Signals, SignalExtractor
 SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
 
 
-def signals_for(video: str, truth: dict, params: dict[str, Any]) -> Signals:
+def signals_for(video: str, params: dict[str, Any]) -> Signals:
     cache = f"{video[:-4]}.signals.npz"
     tag = f"{SIGNALS_VERSION}:{params['hue_min_sv']}:{params['fast_decode']}:{content_lags(params)}"
     if os.path.exists(cache):
@@ -83,7 +83,7 @@ def main() -> int:
                 continue
             truth = json.load(open(os.path.join(d, f)))
             video = os.path.join(d, f[:-5] + ".mp4")
-            sig = signals_for(video, truth, params)
+            sig = signals_for(video, params)
             kf = keyframe_frames(truth.get("keyframeTimes", []), truth["fps"], sig.frames)
             cuts = detect(sig, params, kf)
             got = [c["frame"] for c in cuts]

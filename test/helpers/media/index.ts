@@ -15,4 +15,5 @@ export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, sampleCutFrames, sampleNam
 export { ensureDemoSample, ensureSceneSet, SPECS, type DevName } from './scenes/dev.ts';
 export { ensureWideSet, WIDE_SPECS, type WideName } from './scenes/dev-wide.ts';
 export { ensureHeldOutSet, HELDOUT_SPECS, type HeldOutName } from './scenes/heldout.ts';
+export { acceptanceTolerance, matchCuts, scoreOf, scoreVideo, type Counts, type Score } from './scenes/score.ts';
 export type { SceneClass, SceneSet, SceneVideo, SetOptions, TruthCut, TruthFlash, VideoSpec } from './scenes/render.ts';
