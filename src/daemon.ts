@@ -83,11 +83,9 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     });
     // Cookie values are secrets for every log line and stored error of this process too.
     addSecrets(cookieValues(cfg.access.cookiesFile));
-    // The yt-dlp in use: a metric, and a warning when it is too old to follow YouTube.
-    // The yt-dlp in use goes to the metrics, the start-up log and this host's row (heaters status shows it).
-    void reportYtDlp(ioPool, metrics.registry, logger).then((info) =>
-      info ? setHostDetails(database.pool, hostId, { ytDlp: info.version, ytDlpAgeDays: info.ageDays }).catch(() => undefined) : undefined,
-    );
+    // The yt-dlp in use goes to the metrics, the start-up log (a warning when it is too old to follow
+    // YouTube) and this host's row (heaters status shows it); the row is written once it exists, below.
+    const ytDlp = reportYtDlp(ioPool, metrics.registry, logger);
     const cancels = await CancelListener.start(database.url, database.pool, logger);
     cleanup.unshift(() => cancels.stop());
     const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };
@@ -107,6 +105,9 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
       fallbackJob: (stage, videoId) => fallbackJob(cfg.workDir, stage, videoId),
     });
     cleanup.unshift(() => host.stop());
+    void ytDlp.then((info) =>
+      info ? setHostDetails(database.pool, hostId, { ytDlp: info.version, ytDlpAgeDays: info.ageDays }).catch(() => undefined) : undefined,
+    );
     const workers = await registerWorkers(deps);
     const exportWorkers = await registerExportWorkers(deps, cfg.stageConcurrency);
     host.startLiveness();
