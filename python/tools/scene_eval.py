@@ -19,15 +19,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
+import time
 from typing import Any
 
 import numpy as np
 
 from heaters_worker.scenes.decode import FfmpegFrames, decode_size
 from heaters_worker.scenes.detector import detect
+from heaters_worker.scenes.distance import edge_correlation, hist_dist, thumb_dist
+from heaters_worker.scenes.hard import thumb_concentration
 from heaters_worker.scenes.keyframes import keyframe_frames
-from heaters_worker.scenes.params import content_lags, resolve
+from heaters_worker.scenes.params import DEFAULTS, content_lags, resolve
 from heaters_worker.scenes.signal import Signals, SignalExtractor
 
 SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
@@ -50,6 +54,28 @@ def signals_for(video: str, params: dict[str, Any]) -> Signals:
     return sig
 
 
+def cpu_per_frame(video: str, params: dict[str, Any]) -> dict:
+    """CPU per frame of one decode (ffmpeg, from the children's rusage), of Python's signal extraction
+    including reading the frames, and of the decision pass; best of 2."""
+    best: dict = {}
+    for _ in range(2):
+        w, h = decode_size(video, None, None)
+        c0, p0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
+        ext = SignalExtractor(int(params["hue_min_sv"]), content_lags(params))
+        with FfmpegFrames(os.environ.get("FFMPEG_PATH", "ffmpeg"), video, w, h, fast=bool(params["fast_decode"])) as frames:
+            for frame in frames:
+                ext.push(frame)
+        sig = ext.finish()
+        c1, p1 = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
+        detect(sig, params, set())
+        p2, n = time.process_time(), max(1, sig.frames)
+        row = {"frames": sig.frames, "ffmpeg_ms": 1000 * (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime) / n,
+               "signals_ms": 1000 * (p1 - p0) / n, "decision_ms": 1000 * (p2 - p1) / n}
+        if not best or row["signals_ms"] + row["decision_ms"] < best["signals_ms"] + best["decision_ms"]:
+            best = row
+    return best
+
+
 def match(got: list[int], truth: list[int], tol: list[int]) -> tuple[int, set[int], set[int]]:
     """Greedy one-to-one matching by distance: (tp, unmatched got indexes, unmatched truth indexes)."""
     pairs = sorted((abs(g - t), gi, ti) for gi, g in enumerate(got) for ti, t in enumerate(truth) if abs(g - t) <= tol[ti])
@@ -68,7 +94,16 @@ def main() -> int:
     ap.add_argument("--params", default="{}", help="JSON object of parameter overrides")
     ap.add_argument("--heldout", action="store_true", help="also score held-out sets (totals only)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--hard-features", action="store_true",
+                    help="development sets only: for every hard cut found, whether it is real and the evidence the "
+                         "re-exposure and thumbnail-concentration rules read (run it with those rules switched off: "
+                         "--params '{\"thumb_concentration_lag\": 1, \"reexposed_edges\": 2}')")
+    ap.add_argument("--cpu", action="store_true",
+                    help="decode each video again and report CPU per frame: ffmpeg's, Python's signal extraction "
+                         "(reading frames included) and the decision pass")
     args = ap.parse_args()
+    features: list[dict] = []
+    cpu_rows: list[dict] = []
     params = resolve(json.loads(args.params))
     totals: dict[str, dict[str, int]] = {}
     report: list[dict] = []
@@ -83,6 +118,8 @@ def main() -> int:
                 continue
             truth = json.load(open(os.path.join(d, f)))
             video = os.path.join(d, f[:-5] + ".mp4")
+            if args.cpu:
+                cpu_rows.append(dict(set=name, video=truth["name"], **cpu_per_frame(video, params)))
             sig = signals_for(video, params)
             kf = keyframe_frames(truth.get("keyframeTimes", []), truth["fps"], sig.frames)
             cuts = detect(sig, params, kf)
@@ -98,13 +135,34 @@ def main() -> int:
             t["fn"] += len(fns)
             t["flashes"] += len(truth.get("flashes", []))
             row = {"set": name, "video": truth["name"], "cls": cls, "tp": tp, "fp": len(fps_), "fn": len(fns)}
+            if args.hard_features and not heldout:
+                lag = int(DEFAULTS["thumb_concentration_lag"])
+                for gi, c in enumerate(cuts):
+                    if c["kind"] == "hard":
+                        i = c["frame"]
+                        features.append({"set": name, "video": truth["name"], "frame": i, "real": gi not in fps_,
+                                         "thumb_concentration": round(thumb_concentration(sig.thumbs, i, lag, thumb_dist(sig.thumbs, i - 1, i)), 3),
+                                         "edges": round(edge_correlation(sig.thumbs, i - 1, i), 3),
+                                         "hist": round(hist_dist(sig.hist, i - 1, i), 3)})
             if not heldout:
                 row["false"] = [cuts[i] for i in sorted(fps_)]
                 row["missed"] = [truth["cuts"][i] for i in sorted(fns)]
             report.append(row)
     if args.json:
-        print(json.dumps({"rows": report, "totals": totals}))
+        print(json.dumps({"rows": report, "totals": totals, "hard_features": features, "cpu": cpu_rows}))
         return 0
+    if features:
+        for r in sorted(features, key=lambda r: (r["real"], -r["edges"])):
+            print(f"hard {'real ' if r['real'] else 'FALSE'} {r['set']:>40} {r['video']:<14} {r['frame']:>5} "
+                  f"thumb_conc={r['thumb_concentration']:.2f} edges={r['edges']:.2f} hist={r['hist']:.2f}")
+        real = [r for r in features if r["real"]]
+        if real:
+            print(f"real hard cuts: {len(real)}, thumb_conc >= {min(r['thumb_concentration'] for r in real):.2f}; "
+                  f"edges of those with hist < {params['reexposed_hist']}: <= "
+                  f"{max([r['edges'] for r in real if r['hist'] < params['reexposed_hist']] or [float('nan')]):.2f}")
+    for r in cpu_rows:
+        print(f"cpu {r['set']:>40} {r['video']:<14} frames={r['frames']:>5} ffmpeg={r['ffmpeg_ms']:.2f} "
+              f"signals={r['signals_ms']:.2f} decision={r['decision_ms']:.3f} ms/frame")
     for r in report:
         if r["fp"] or r["fn"]:
             extra = ""

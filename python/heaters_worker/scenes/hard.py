@@ -25,7 +25,7 @@ def _at(a: np.ndarray, i: int, default: float) -> float:
     return default if math.isnan(v) else v
 
 
-def _thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float) -> float:
+def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float) -> float:
     """The jump from frame i-1 to i as a share of the change from i-lag to i-1+lag (1 = all of it)."""
     if lag <= 1:
         return 1.0
@@ -77,7 +77,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # The thumbnail's jump must be most of its change over a few frames around: a web encode's
         # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
         # the same size as a cut's at 160 px), but the fade keeps going on both sides of it.
-        tc = _thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]))
+        tc = thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]))
         if tc < p["thumb_concentration"]:
             continue
         # The same picture re-exposed is no cut: its edges line up and its colours hardly move. A
