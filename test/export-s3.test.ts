@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { listArtefacts } from '../src/db/index.ts';
+import { listArtefacts, listClips } from '../src/db/index.ts';
 import { frameHashes, getExport, requestClipExport, waitExports } from '../src/export/index.ts';
 import { resolveFfmpeg } from '../src/media/index.ts';
 import { S3Store } from '../src/storage/index.ts';
-import { startReviewDaemon, reviewSample } from './helpers/review.ts';
+import { readyVideo, startReviewDaemon } from './helpers/review.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 import { startS3rver } from './helpers/s3rver.ts';
 import type { S3rverHandle } from './helpers/s3rver.ts';
@@ -62,9 +62,7 @@ describe('export stage on an S3 store', () => {
       },
       { step: 'initialize', name: 'testArchiveClass' },
     );
-    ({ videoId } = await d.ingest(await reviewSample()));
-    const v = await d.waitSettled(videoId);
-    assert.equal(v.state, 'ready', `${v.errorCode}: ${v.errorMessage}`);
+    videoId = (await readyVideo(d, 'export-s3')).id;
   });
   after(async () => {
     await d?.close();
@@ -73,7 +71,9 @@ describe('export stage on an S3 store', () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  const clipIds = async () => (await d.deps.db.query<{ id: string }>('SELECT id FROM heaters.clips WHERE video_id = $1 ORDER BY idx', [videoId])).rows.map((r) => r.id);
+  const clipIds = async () => (await listClips(d.deps.db, videoId)).map((c) => c.id);
+  const exportJobs = async (exportId: string) => (await d.deps.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'heaters.export' AND data->>'exportId' = $1`, [exportId])).rows[0]!.n;
 
   test('exact export of a clip: one PUT into the bucket, the clip\'s frame count, a second request sends nothing', async () => {
     const [, second] = await clipIds();
@@ -90,13 +90,15 @@ describe('export stage on an S3 store', () => {
     assert.equal(got.sha256, r!.sha256);
     assert.equal(r!.frames, 40); // clip 50-90 at 25 fps
     assert.equal((await frameHashes(local, bins)).length, r!.endFrame - r!.startFrame);
-    // Idempotent: the same row back, done, no new PUT.
+    // Idempotent: the same row back, done, no new job and so no new PUT.
     const putsAfter = d.deps.store.ops().put;
+    const jobsBefore = await exportJobs(row.id);
     const again = await requestClipExport(d.deps, second!, 'exact');
     assert.equal(again.id, row.id);
     assert.equal(again.state, 'done');
     const [still] = await waitExports(d.deps.db, [row.id], { timeoutMs: 5_000, intervalMs: 50 });
     assert.equal(still!.state, 'done');
+    assert.equal(await exportJobs(row.id), jobsBefore, 'no second export job');
     assert.equal(d.deps.store.ops().put, putsAfter, 'no second PUT');
   });
 
@@ -125,9 +127,7 @@ describe('export stage on an S3 store', () => {
     assert.ok(sawRestoring, 'the export is in its restoring state');
     assert.ok(calls.filter((c) => c === 'head').length >= 2, `the export was re-queued and ran again: ${calls.join(',')}`);
     assert.equal(calls.filter((c) => c === 'restore').length, 1, 'one RestoreObject, none while it runs');
-    const queued = await d.deps.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'heaters.export' AND data->>'exportId' = $1`, [row.id]);
-    assert.ok(queued.rows[0]!.n >= 2, 'the re-queue is a new pg-boss job');
+    assert.ok((await exportJobs(row.id)) >= 2, 'the re-queue is a new pg-boss job');
 
     // The restore finishes: the next re-run reads the master and completes.
     restoreHeader = 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"';

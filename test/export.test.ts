@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
-import { listArtefacts } from '../src/db/index.ts';
+import { listArtefacts, listClips } from '../src/db/index.ts';
 import {
   cutClip, exportKeyOf, frameHashes, frameIndex, getExport, listExports, loadTimeline, renderTimeline, requestClipExport,
   requestGroupExport, requestVideoExport, restoreState, timecodeRate, framesToTimecode, timecodeToFrames, verifyCut, waitExports,
@@ -358,7 +358,7 @@ describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
     await pg?.stop();
   });
 
-  const clipIds = async () => (await d.deps.db.query<{ id: string }>('SELECT id FROM heaters.clips WHERE video_id = $1 ORDER BY idx', [videoId])).rows.map((r) => r.id);
+  const clipIds = async () => (await listClips(d.deps.db, videoId)).map((c) => c.id);
 
   test('exact export of every clip of a ready video: one PUT each, frame counts, idempotent', async () => {
     const rows = await requestVideoExport(d.deps, videoId, 'exact', 'all');

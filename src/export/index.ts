@@ -8,7 +8,7 @@ export { getExport, listExports, exportKeyOf, type ExportRow, type ExportState }
 export type { ExportDeps } from './deps.ts';
 export { ExportJob } from './job.ts';
 export { requestClipExport, requestGroupExport, requestVideoExport, waitExports, parseMode } from './request.ts';
-export { registerExportWorkers, runExportJob, exportObjectKey, RESTORE_RECHECK_S, type ExportOutput } from './stage.ts';
+export { registerExportWorkers, runExportJob, exportObjectKey, type ExportOutput } from './stage.ts';
 export { hydrateMaster, needsRestore, restoreState, ARCHIVE_CLASSES } from './master.ts';
 export { loadTimeline, renderTimeline, TIMELINE_FORMATS, TIMELINE_CONTENT_TYPES, type TimelineFormat } from './timeline.ts';
 export { framesToTimecode, timecodeToFrames, timecodeRate, rationalSeconds, type TimecodeRate } from './timecode.ts';

@@ -20,8 +20,6 @@ import { verifyCut, type IntegrityReport } from './integrity.ts';
 import { ExportJob } from './job.ts';
 import { hydrateMaster, needsRestore, storedMaster } from './master.ts';
 
-/** While an archived master is restored, the export job is sent again this much later (default; config HEATERS_EXPORT_RESTORE_RECHECK_S). */
-export const RESTORE_RECHECK_S = 15 * 60;
 
 export type ExportOutput = {
   exportId: string;
@@ -66,7 +64,7 @@ export async function runExportJob(deps: ExportDeps, job: Pick<Job<unknown>, 'id
   } catch (err) {
     if (isExportError(err, 'restore_pending')) {
       await markRestoring(deps.db, row.id);
-      const recheckS = deps.cfg.exportRestoreRecheckS ?? RESTORE_RECHECK_S;
+      const recheckS = deps.cfg.exportRestoreRecheckS;
       await deps.boss.send(QUEUES.export, { exportId: row.id }, { startAfter: recheckS });
       log.info({ recheckS }, 'master restore in progress: export re-queued');
       return { exportId: row.id, state: 'restoring' };
@@ -178,20 +176,19 @@ async function exportOne(deps: ExportDeps, row: ExportRow, dir: string, log: Exp
 export async function registerExportWorkers(deps: ExportDeps, concurrency: number): Promise<{ ids: string[]; idle(): Promise<void> }> {
   const ids: string[] = [];
   const running = new Set<Promise<unknown>>();
-  const recheckS = deps.cfg.exportRestoreRecheckS ?? RESTORE_RECHECK_S;
+  // A restore's re-queued job is deferred by HEATERS_EXPORT_RESTORE_RECHECK_S and raises no NOTIFY when
+  // it comes due: the backstop poll is at most that long, within pg-boss's base poll (2 s) and its
+  // default (30 s).
+  const poll = { notifyPollingIntervalSeconds: Math.min(30, Math.max(2, deps.cfg.exportRestoreRecheckS)) };
   for (let i = 0; i < concurrency; i++) {
     let id = '';
-    id = await deps.boss.work(QUEUES.export, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
+    id = await deps.boss.work(QUEUES.export, { includeMetadata: true, batchSize: 1, ...poll }, async (jobs) => {
       const run = (async () => {
         for (const job of jobs) return await runExportJob(deps, job);
       })();
       running.add(run);
       try {
-        const out = await run;
-        // The re-queued job of a restore is deferred; a worker waiting on NOTIFY polls only every
-        // 30 s, so wake this one when the job is due (the timer does not hold the process up).
-        if (out?.state === 'restoring') setTimeout(() => deps.boss.notifyWorker(id), recheckS * 1000 + 100).unref();
-        return out;
+        return await run;
       } finally {
         running.delete(run);
         deps.boss.notifyWorker(id);
