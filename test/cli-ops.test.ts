@@ -18,6 +18,7 @@ import { createLogger, resolveLogSettings } from '../src/log/index.ts';
 import { progressBars } from '../src/cli/progress.ts';
 import type { Video } from '../src/db/index.ts';
 import { requestCancel } from '../src/pipeline/cancel.ts';
+import { setVideoOrigin } from '../src/sources/index.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
 import { REPO_ROOT, testLogger } from './helpers/common.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
@@ -100,8 +101,9 @@ describe('list, retry, cancel, dead without a daemon', () => {
     assert.match(bad.stderr, /unknown state exploded/);
   });
 
-  test('retry: a failed video is queued again under its id with a download job; others exit 2', async () => {
+  test('retry: a failed video is queued again under its id with a download job in its site\'s group; others exit 2', async () => {
     const id = await videoIn('failed', 'retry-me');
+    await setVideoOrigin(db, id, { canonicalId: null, site: 'example.com', playlistItem: null });
     const r = await cli(['retry', id, '--json']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { video: { state: string } }).video.state, 'queued');
@@ -110,6 +112,7 @@ describe('list, retry, cancel, dead without a daemon', () => {
     assert.equal(v?.errorCode, null);
     const jobs = await boss.findJobs<{ videoId: string }>(QUEUES.download, { data: { videoId: id } });
     assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.groupId, 'example.com', 'the retried download keeps its site group');
     // Not failed any more: a second retry is refused, as is an unknown id.
     const again = await cli(['retry', id]);
     assert.equal(again.exitCode, 2);

@@ -13,7 +13,6 @@ import { inTx } from '../queue/tx.ts';
 
 type RequestDeps = { db: pg.Pool; boss: PgBoss };
 
-
 export function parseMode(mode: unknown): ExportMode {
   if (typeof mode === 'string' && (EXPORT_MODES as readonly string[]).includes(mode)) return mode as ExportMode;
   throw new ExportError('bad_request', `mode must be one of ${EXPORT_MODES.join(', ')}`);

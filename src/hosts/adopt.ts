@@ -35,7 +35,6 @@ export interface AdoptDeps {
   fallbackJob(stage: ChainStage, videoId: string): Record<string, unknown>;
 }
 
-
 /** Every queue a video's chain job can sit in while placed on `host`. */
 function queuesOf(host: string): Array<{ stage: ChainStage; name: string }> {
   return [

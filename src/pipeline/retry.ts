@@ -12,13 +12,11 @@ import { QUEUES } from '../queue/names.ts';
 import { downloadGroup, getVideoOrigin } from '../sources/index.ts';
 import { inTx } from '../queue/tx.ts';
 
-
-export async function retryVideo(deps: { db: pg.Pool; boss: PgBoss; cfg?: Config }, videoId: string): Promise<Video> {
+export async function retryVideo(deps: { db: pg.Pool; boss: PgBoss; cfg: Config }, videoId: string): Promise<Video> {
   return withTransaction(deps.db, async (client) => {
     const video = await reopenVideo(client, videoId, 'queued');
     // In its site's pg-boss group, so the per-site concurrency limit holds for a retried download too.
-    const site = deps.cfg ? (await getVideoOrigin(client, videoId))?.site : undefined;
-    const group = deps.cfg ? downloadGroup(deps.cfg, site) : {};
+    const group = downloadGroup(deps.cfg, (await getVideoOrigin(client, videoId))?.site);
     await deps.boss.send(QUEUES.download, { videoId, prevFinishedAt: Date.now() }, { db: inTx(client), ...group });
     return video;
   });
