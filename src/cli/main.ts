@@ -20,7 +20,6 @@ import { NotFound, clipsView, reportView, statusView } from './views.ts';
 import { watchVideo } from './watch.ts';
 import { UsageError } from './errors.ts';
 import { OPTIONS, type CommandContext } from './context.ts';
-export type { CommandContext } from './context.ts';
 import { cancelCommand, deadCommand, listCommand, retryCommand, settle } from './ops.ts';
 import { doctorCommand } from './doctor.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';

@@ -5,4 +5,3 @@ export { IngestJob, IngestOptions, ingestKeyOf } from './ingest-job.ts';
 export { QUEUE_CONFIG, createQueues, sendIngest, startBoss } from './boss.ts';
 export type { QueueOverrides, SendIngestResult, StartBossOptions } from './boss.ts';
 export { awaitIngest, IngestNotPickedUpError, InvalidIngestError } from './await-job.ts';
-export { inTx } from './tx.ts';

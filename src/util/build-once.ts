@@ -17,7 +17,7 @@ export interface BuildOnceOptions {
 }
 
 /** True once `target` has been built and published. */
-export function isBuilt(target: string, opts: BuildOnceOptions = {}): boolean {
+function isBuilt(target: string, opts: BuildOnceOptions = {}): boolean {
   return existsSync(opts.dir ? path.join(target, '.complete') : target);
 }
 

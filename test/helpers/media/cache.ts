@@ -6,7 +6,6 @@
 // (src/media/ffmpeg-path.ts: FFMPEG_PATH/FFPROBE_PATH, ffmpeg-static, then PATH).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { resolveFfmpeg, type FfmpegBins } from '../../../src/media/index.ts';
 import { REPO_ROOT } from '../common.ts';
 
 /** The test-media cache: everything but the scene sets. */
@@ -17,9 +16,4 @@ export const SCENE_CACHE = path.join(REPO_ROOT, '.cache', 'scenes');
 /** The first `length` hex digits of the sha256 of `value` as JSON: the cache key of what builds a file. */
 export function hashKey(value: unknown, length = 16): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, length);
-}
-
-/** The ffmpeg and ffprobe every generator runs. */
-export function bins(): Promise<FfmpegBins> {
-  return resolveFfmpeg();
 }

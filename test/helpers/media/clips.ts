@@ -7,9 +7,10 @@
 import { copyFile, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { resolveFfmpeg } from '../../../src/media/index.ts';
 import { lavfi, tone, type Raster } from '../../../src/media/sources.ts';
 import { buildOnce } from '../../../src/util/build-once.ts';
-import { bins, hashKey, MEDIA_CACHE } from './cache.ts';
+import { hashKey, MEDIA_CACHE } from './cache.ts';
 
 const CLIPS = path.join(MEDIA_CACHE, 'clips');
 const GEN_VERSION = 2; // bump when the recipes change, to invalidate the cache
@@ -76,7 +77,7 @@ export function generate(spec: MediaSpec): Promise<string> {
   const n = normalize(spec);
   const out = path.join(CLIPS, `${hashKey({ v: GEN_VERSION, ...n })}.${extOf(n.kind)}`);
   return buildOnce(out, async (tmp) => {
-    await execa((await bins()).ffmpeg, recipe(n, tmp), { stdin: 'ignore' });
+    await execa((await resolveFfmpeg()).ffmpeg, recipe(n, tmp), { stdin: 'ignore' });
   });
 }
 
@@ -159,7 +160,7 @@ export function generateBroken(kind: BrokenKind): Promise<string> {
         await writeFile(tmp, '<!doctype html>\n<html><head><title>Video</title></head><body><p>Not found</p></body></html>\n');
         break;
       case 'png':
-        await execa((await bins()).ffmpeg, ['-nostdin', '-y', '-loglevel', 'error', '-f', 'lavfi', '-i', lavfi.testsrc2({ width: 64, height: 64, fps: 25 }), '-frames:v', '1', '-f', 'image2', '-c:v', 'png', tmp]);
+        await execa((await resolveFfmpeg()).ffmpeg, ['-nostdin', '-y', '-loglevel', 'error', '-f', 'lavfi', '-i', lavfi.testsrc2({ width: 64, height: 64, fps: 25 }), '-frames:v', '1', '-f', 'image2', '-c:v', 'png', tmp]);
         break;
       case 'truncated_mp4':
       case 'truncated_faststart_mp4': {
@@ -186,7 +187,7 @@ export function encodeOnce(name: string, args: readonly string[]): Promise<strin
   const ext = path.extname(name);
   const file = path.join(CLIPS, `${name.slice(0, name.length - ext.length)}-${hashKey(args, 12)}${ext}`);
   return buildOnce(file, async (tmp) => {
-    await execa((await bins()).ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, tmp], { stdin: 'ignore' });
+    await execa((await resolveFfmpeg()).ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, tmp], { stdin: 'ignore' });
   });
 }
 

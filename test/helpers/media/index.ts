@@ -4,16 +4,12 @@
 // committed. clips.ts: one file per container/codec kind, with cuts on known frames, broken files,
 // the pool's testsrc2 clip; served.ts: the set a media server hands the downloader; samples.ts: the
 // CLI's sample; scenes/: the scene-detection sets with their ground truth (dev, dev-wide, heldout).
-export { lavfi, tone, type Raster } from '../../../src/media/sources.ts';
-export { bins, hashKey, MEDIA_CACHE, SCENE_CACHE } from './cache.ts';
-export {
-  cutFrames, encodeOnce, ensureClip, frameCount, generate, generateBroken,
-  type BrokenKind, type MediaKind, type MediaSpec,
-} from './clips.ts';
-export { ensureSampleMedia, type SampleFile, type SampleMedia } from './served.ts';
+export { lavfi, tone } from '../../../src/media/sources.ts';
+export { cutFrames, encodeOnce, ensureClip, frameCount, generate, generateBroken, type MediaSpec } from './clips.ts';
+export { ensureSampleMedia, type SampleMedia } from './served.ts';
 export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleSpec } from './samples.ts';
-export { ensureDemoSample, ensureSceneSet, SPECS, type DevName } from './scenes/dev.ts';
-export { ensureWideSet, WIDE_SPECS, type WideName } from './scenes/dev-wide.ts';
-export { ensureHeldOutSet, HELDOUT_SPECS, type HeldOutName } from './scenes/heldout.ts';
-export { acceptanceTolerance, matchCuts, scoreOf, scoreVideo, type Counts, type Score } from './scenes/score.ts';
-export type { SceneClass, SceneSet, SceneVideo, SetOptions, TruthCut, TruthFlash, VideoSpec } from './scenes/render.ts';
+export { ensureDemoSample, ensureSceneSet, type DevName } from './scenes/dev.ts';
+export { ensureWideSet, type WideName } from './scenes/dev-wide.ts';
+export { ensureHeldOutSet } from './scenes/heldout.ts';
+export { acceptanceTolerance, matchCuts, scoreOf, scoreVideo } from './scenes/score.ts';
+export type { SceneClass, SceneSet, SceneVideo } from './scenes/render.ts';

@@ -3,7 +3,8 @@
 // .cache/media/samples/, which a media server can serve as-is (files are named by sampleName()).
 import path from 'node:path';
 import { DEFAULT_SAMPLE, ensureSample, type SampleSpec } from '../../../src/cli/sample.ts';
-import { bins, MEDIA_CACHE } from './cache.ts';
+import { resolveFfmpeg } from '../../../src/media/index.ts';
+import { MEDIA_CACHE } from './cache.ts';
 
 export { DEFAULT_SAMPLE, sampleCutFrames, sampleName, type SampleSpec } from '../../../src/cli/sample.ts';
 
@@ -12,5 +13,5 @@ export const SAMPLE_DIR = path.join(MEDIA_CACHE, 'samples');
 
 /** The sample for `spec` (default: the CLI's own, 1280x720, 15 s), built once. */
 export async function ensureCutSample(spec: SampleSpec = DEFAULT_SAMPLE): Promise<string> {
-  return ensureSample((await bins()).ffmpeg, SAMPLE_DIR, spec);
+  return ensureSample((await resolveFfmpeg()).ffmpeg, SAMPLE_DIR, spec);
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { lavfi, tone } from '../../../src/media/sources.ts';
 import { buildOnce } from '../../../src/util/build-once.ts';
-import { bins, hashKey, MEDIA_CACHE } from './cache.ts';
+import { resolveFfmpeg } from '../../../src/media/index.ts';
+import { hashKey, MEDIA_CACHE } from './cache.ts';
 
 export interface SampleFile {
   /** Absolute local path. */
@@ -79,7 +80,7 @@ export function ensureSampleMedia(): Promise<SampleMedia> {
 
 async function build(): Promise<SampleMedia> {
   const root = path.join(MEDIA_CACHE, `served-${hashKey({ PARAMS, NAMES, HTML_PAGE, TEXT_FILE })}`);
-  await buildOnce(root, async (tmp) => generate((await bins()).ffmpeg, tmp), { dir: true });
+  await buildOnce(root, async (tmp) => generate((await resolveFfmpeg()).ffmpeg, tmp), { dir: true });
   const file = async (name: string): Promise<SampleFile> => {
     const p = path.join(root, name);
     return { path: p, urlPath: `/${name}`, bytes: (await stat(p)).size };

@@ -2,7 +2,7 @@
 // render.ts at 320x180@25 for tests and 720p/1080p for the bench, and the demo sample as a scene
 // video. The frozen held-out set is heldout.ts.
 import { keyframeTimes } from '../../../../src/media/index.ts';
-import { bins } from '../cache.ts';
+import { resolveFfmpeg } from '../../../../src/media/index.ts';
 import { ensureCutSample, sampleCutFrames, type SampleSpec } from '../samples.ts';
 import { ensureSet, f, g, HARD, type SceneSet, type SceneVideo, type SetOptions, type VideoSpec } from './render.ts';
 
@@ -197,6 +197,6 @@ export async function ensureDemoSample(opts: { width?: number; height?: number }
     name: 'sample', cls: 'motion', path: file, width: spec.width, height: spec.height, fps: spec.fps,
     frames: Math.round(spec.scenes.reduce((a, b) => a + b, 0) * spec.fps),
     cuts: sampleCutFrames(spec).map((frame) => ({ frame, kind: 'hard' })), flashes: [],
-    keyframeTimes: await keyframeTimes(file, await bins()),
+    keyframeTimes: await keyframeTimes(file, await resolveFfmpeg()),
   };
 }
