@@ -22,7 +22,7 @@ import { probe, resolveFfmpeg } from '../src/media/index.ts';
 import { REPO_ROOT, testLogger } from './helpers/common.ts';
 import { S3Store } from '../src/storage/index.ts';
 import { ensureRestored } from '../src/export/master.ts';
-import { DEFAULT_SAMPLE, encodeOnce, ensureCutSample, lavfi, SAMPLE_DIR, sampleName, tone, type SampleSpec } from './helpers/media/index.ts';
+import { encodeOnce, ensureCutSample, SMALL_CUT_SAMPLE, lavfi, SAMPLE_DIR, sampleName, tone } from './helpers/media/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
 import { startTestPostgres } from './helpers/postgres.ts';
@@ -338,7 +338,7 @@ function find(el: El, p: string): El[] {
 }
 
 describe('export stage end to end (pg-boss, daemon, store) and CLI', () => {
-  const SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
+  const SPEC = SMALL_CUT_SAMPLE;
   let pg: TestPostgres;
   let server: MediaServer;
   let d: TestDaemon & { url: string };

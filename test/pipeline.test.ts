@@ -16,7 +16,7 @@ import type { IngestOptions } from '../src/queue/index.ts';
 import { requestRedetect } from '../src/pipeline/index.ts';
 import { z } from 'zod';
 import {
-  DEFAULT_SAMPLE, ensureCutSample, ensureSampleMedia, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleMedia, type SampleSpec,
+  ensureCutSample, SMALL_CUT_SAMPLE, ensureSampleMedia, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleMedia, type SampleSpec,
 } from './helpers/media/index.ts';
 import { startMediaServer } from './helpers/media-server.ts';
 import type { MediaServer } from './helpers/media-server.ts';
@@ -27,7 +27,7 @@ import type { S3rverHandle } from './helpers/s3rver.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 
-const CUT_SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
+const CUT_SPEC = SMALL_CUT_SAMPLE;
 
 let pg: TestPostgres;
 let s3: S3rverHandle;

@@ -2,7 +2,7 @@
 // read here by their stable id; group_id (the review room's migration 003) is read through to_jsonb
 // so this works with or without it.
 import { createHash } from 'node:crypto';
-import { storableErrorMessage, type Clip, type Db } from '../db/index.ts';
+import { storableErrorMessage, type Clip, type ClipRow as DbClipRow, type Db } from '../db/index.ts';
 import type { ExportMode } from './cut.ts';
 
 export const EXPORT_STATES = ['queued', 'running', 'restoring', 'done', 'failed'] as const;
@@ -11,10 +11,7 @@ export type ExportState = (typeof EXPORT_STATES)[number];
 /** A clip as the export reads it: the clips table's own shape (db/clips.ts), less what export ignores. */
 export type ExportClip = Pick<Clip, 'id' | 'videoId' | 'idx' | 'startFrame' | 'endFrame' | 'startS' | 'endS' | 'keyframeS' | 'reviewState' | 'groupId'>;
 
-type ClipRow = {
-  id: string; video_id: string; idx: number; start_frame: number; end_frame: number; start_s: number; end_s: number;
-  keyframe_s: number | null; review_state: Clip['reviewState']; group_id: string | null;
-};
+type ClipRow = Pick<DbClipRow, 'id' | 'video_id' | 'idx' | 'start_frame' | 'end_frame' | 'start_s' | 'end_s' | 'keyframe_s' | 'review_state' | 'group_id'>;
 const CLIP_COLUMNS = `c.id, c.video_id, c.idx, c.start_frame, c.end_frame, c.start_s, c.end_s, c.keyframe_s, c.review_state,
   to_jsonb(c) ->> 'group_id' AS group_id`;
 const toClip = (r: ClipRow): ExportClip => ({

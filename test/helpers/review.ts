@@ -3,14 +3,12 @@
 import type { Video } from '../../src/db/index.ts';
 import { startTestDaemon } from './daemon.ts';
 import type { TestDaemon } from './daemon.ts';
-import { DEFAULT_SAMPLE, ensureCutSample, type SampleSpec } from './media/index.ts';
+import { ensureCutSample, SMALL_CUT_SAMPLE } from './media/index.ts';
 import { freePort, startTestPostgres } from './postgres.ts';
 import type { TestPostgres } from './postgres.ts';
 
-export const REVIEW_SPEC: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
-
 export function reviewSample(): Promise<string> {
-  return ensureCutSample(REVIEW_SPEC);
+  return ensureCutSample(SMALL_CUT_SAMPLE);
 }
 
 /** A daemon with HTTP on 127.0.0.1:<free port>; pass DATABASE_URL (else it runs an embedded Postgres on a free port). */

@@ -64,18 +64,18 @@ export async function startS3rver(opts: { bucket?: string } = {}): Promise<S3rve
     throw err;
   }
   let stopped = false;
+  const base = { endpoint: `http://127.0.0.1:${address.port}`, region: 'us-east-1' };
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    ...base,
     bucket,
-    region: 'us-east-1',
     accessKeyId,
     secretAccessKey,
     directory,
-    daemonEnv: (endpoint = `http://127.0.0.1:${address.port}`) => ({
+    daemonEnv: (endpoint = base.endpoint) => ({
       STORAGE_URL: `s3://${bucket}/heaters`,
       S3_ENDPOINT: endpoint,
       S3_FORCE_PATH_STYLE: 'true',
-      S3_REGION: 'us-east-1',
+      S3_REGION: base.region,
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: secretAccessKey,
     }),

@@ -7,7 +7,7 @@
 export { lavfi, tone } from '../../../src/media/sources.ts';
 export { cutFrames, encodeOnce, ensureClip, frameCount, generate, generateBroken, type MediaSpec } from './clips.ts';
 export { ensureSampleMedia, type SampleMedia } from './served.ts';
-export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, sampleCutFrames, sampleName, type SampleSpec } from './samples.ts';
+export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, SMALL_CUT_SAMPLE, sampleCutFrames, sampleName, type SampleSpec } from './samples.ts';
 export { ensureDemoSample, ensureSceneSet, type DevName } from './scenes/dev.ts';
 export { ensureWideSet, type WideName } from './scenes/dev-wide.ts';
 export { ensureHeldOutSet } from './scenes/heldout.ts';

@@ -8,6 +8,10 @@ import { MEDIA_CACHE } from './cache.ts';
 
 export { DEFAULT_SAMPLE, sampleCutFrames, sampleName, type SampleSpec } from '../../../src/cli/sample.ts';
 
+/** A small sample with three scenes (cuts at frames 50 and 90, 25 fps): review, export and the
+ * pipeline's cut checks all use this one. */
+export const SMALL_CUT_SAMPLE: SampleSpec = { ...DEFAULT_SAMPLE, width: 320, height: 240, fps: 25, scenes: [2, 1.6, 2.4] };
+
 /** Where ensureCutSample() puts its files. */
 export const SAMPLE_DIR = path.join(MEDIA_CACHE, 'samples');
 

@@ -217,6 +217,7 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
 interface Rendered { graph: string; frames: number; cuts: TruthCut[] }
 
 export function renderGraph(spec: VideoSpec, w: number, h: number, fps: number): Rendered {
+  if (spec.joins.length !== spec.shots.length - 1) throw new Error(`${spec.shots.length} shots need ${spec.shots.length - 1} joins, not ${spec.joins.length}`);
   const parts: string[] = [];
   spec.shots.forEach((shot, i) => parts.push(`${shotChain(shot, i, w, h, fps)}[s${i}]`));
   let cur = 's0';
