@@ -177,9 +177,11 @@ export async function registerExportWorkers(deps: ExportDeps, concurrency: numbe
   const ids: string[] = [];
   const running = new Set<Promise<unknown>>();
   // A restore's re-queued job is deferred by HEATERS_EXPORT_RESTORE_RECHECK_S and raises no NOTIFY when
-  // it comes due: the backstop poll is at most that long, within pg-boss's base poll (2 s) and its
-  // default (30 s).
-  const poll = { notifyPollingIntervalSeconds: Math.min(30, Math.max(2, deps.cfg.exportRestoreRecheckS)) };
+  // it comes due: the backstop poll is at most that long, within pg-boss's floor (0.5 s) and its
+  // default (30 s). pg-boss wants the base poll (default 2 s) no longer than the backstop, so a
+  // recheck under 2 s lowers that too.
+  const every = Math.min(30, Math.max(0.5, deps.cfg.exportRestoreRecheckS));
+  const poll = { notifyPollingIntervalSeconds: every, ...(every < 2 ? { pollingIntervalSeconds: every } : {}) };
   for (let i = 0; i < concurrency; i++) {
     let id = '';
     id = await deps.boss.work(QUEUES.export, { includeMetadata: true, batchSize: 1, ...poll }, async (jobs) => {
