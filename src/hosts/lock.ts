@@ -57,7 +57,7 @@ export class HostLock {
     });
     await client.connect();
     const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${KEY_SQL}) AS ok`, [this.hostId]);
-    if (rows[0]?.ok) {
+    if (rows[0]?.ok && !this.closed) {
       this.client = client;
       return true;
     }

@@ -136,6 +136,11 @@ export class CancelListener {
     });
     await client.connect();
     await client.query(`LISTEN ${CANCEL_CHANNEL}`);
+    if (this.stopped) {
+      // stop() ran while this reconnect was under way: it had no client to end, so end this one.
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
   }
 
