@@ -32,7 +32,7 @@ import {
   type Detector,
 } from '../src/db/index.ts';
 import { createLogger, type Logger } from '../src/log/index.ts';
-import { freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { endPool, freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 const EMBEDDED_MODULE = new URL('../src/db/embedded/index.ts', import.meta.url).href;
 const LOG_MODULE = new URL('../src/log/index.ts', import.meta.url).href;
@@ -255,6 +255,21 @@ describe('data access', () => {
 
   const newVideo = async (url = `https://example.com/v/${Math.random()}`) =>
     (await createOrGetVideo(db, { url, idempotencyKey: idempotencyKeyFor(url), options: {} })).video;
+
+  test("the tests' endPool resolves only once every connection of the pool has closed (pg-pool's end() alone resolves before)", async () => {
+    // A database stopped while a pool's client was still closing made the pool throw (the hosts
+    // test's teardown race): endPool waits for each client's 'remove', which pg-pool emits when its
+    // connection has ended.
+    const pool = new pg.Pool({ connectionString: server.url, max: 3 });
+    let connected = 0;
+    let removed = 0;
+    pool.on('connect', () => connected++);
+    pool.on('remove', () => removed++);
+    await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.01)')));
+    assert.equal(connected, 3);
+    await endPool(pool);
+    assert.equal(removed, 3, 'every connection had closed when endPool resolved');
+  });
 
   test('two daemons migrating at once: both succeed, migrations applied once', async () => {
     const admin = createDb(server.url, { max: 1 });

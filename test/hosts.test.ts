@@ -17,7 +17,7 @@ import { DownloadJob } from '../src/pipeline/jobs.ts';
 import { testLogger } from './helpers/common.ts';
 import { startTestDaemon, type TestDaemon } from './helpers/daemon.ts';
 import { generate } from './helpers/media/index.ts';
-import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { endPool, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 let pgs: TestPostgres;
 let scratch: string;
@@ -81,7 +81,7 @@ describe('host-affine chain', () => {
   });
   after(async () => {
     await d?.close();
-    await db?.end();
+    if (db) await endPool(db);
   });
 
   test('the host row is registered and its heartbeat advances', async () => {

@@ -18,7 +18,7 @@ import { getSiteState } from '../src/sources/index.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 import { ensureClip, ensureSampleMedia } from './helpers/media/index.ts';
-import { startTestPostgres } from './helpers/postgres.ts';
+import { endPool, startTestPostgres } from './helpers/postgres.ts';
 import type { TestPostgres } from './helpers/postgres.ts';
 
 const COOKIE_SECRET = 'CookieSecretValue9f3e1a';
@@ -132,7 +132,7 @@ before(async () => {
 });
 
 after(async () => {
-  await db?.end();
+  if (db) await endPool(db);
   await daemon?.close();
   await site?.stop();
   await pgh?.stop();

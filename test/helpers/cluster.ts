@@ -16,6 +16,7 @@ import { spawnDaemon, stopDaemon, type DaemonProcess, type SpawnDaemonOptions } 
 import { generate, type MediaSpec } from './media/index.ts';
 import { startMediaServer, type MediaServer } from './media-server.ts';
 import { startPgServer, type PgServer } from './pg-server.ts';
+import { endPool } from './postgres.ts';
 import { isAlive } from './procs.ts';
 import { startS3rver, type S3rverHandle } from './s3rver.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
@@ -184,7 +185,7 @@ export async function startCluster(): Promise<Cluster> {
     async close() {
       for (const d of daemons) await stopDaemon(d, 10_000).catch(() => undefined);
       await boss.stop({ graceful: false, close: true }).catch(() => undefined);
-      await db.end().catch(() => undefined);
+      await endPool(db).catch(() => undefined);
       await media.stop();
       await storeProxy.close();
       await s3.stop();
