@@ -11,6 +11,7 @@ import {
   createDb,
   createOrGetVideo,
   DbError,
+  endPool,
   failVideo,
   getVideo,
   idempotencyKeyFor,
@@ -32,7 +33,7 @@ import {
   type Detector,
 } from '../src/db/index.ts';
 import { createLogger, type Logger } from '../src/log/index.ts';
-import { endPool, freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 const EMBEDDED_MODULE = new URL('../src/db/embedded/index.ts', import.meta.url).href;
 const LOG_MODULE = new URL('../src/log/index.ts', import.meta.url).href;
@@ -256,10 +257,10 @@ describe('data access', () => {
   const newVideo = async (url = `https://example.com/v/${Math.random()}`) =>
     (await createOrGetVideo(db, { url, idempotencyKey: idempotencyKeyFor(url), options: {} })).video;
 
-  test("the tests' endPool resolves only once every connection of the pool has closed (pg-pool's end() alone resolves before)", async () => {
-    // A database stopped while a pool's client was still closing made the pool throw (the hosts
-    // test's teardown race): endPool waits for each client's 'remove', which pg-pool emits when its
-    // connection has ended.
+  test("endPool resolves only once every connection of the pool has closed (pg-pool's end() alone resolves before)", async () => {
+    // A server stopped while a pool's client was still closing made a listener-less pool throw (the
+    // hosts test's teardown race) and the daemon's pool log an idle-client error at shutdown with the
+    // embedded cluster: endPool waits for each client's 'remove', emitted when its connection ended.
     const pool = new pg.Pool({ connectionString: server.url, max: 3 });
     let connected = 0;
     let removed = 0;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { isDbBlip, listStageRuns, retryOnBlip } from '../src/db/index.ts';
+import { endPool, isDbBlip, listStageRuns, retryOnBlip } from '../src/db/index.ts';
 import { HostIdInUseError, resolveHostId } from '../src/hosts/index.ts';
 import { HostLock } from '../src/hosts/lock.ts';
 import { defineStage } from '../src/pipeline/stage.ts';
@@ -17,7 +17,7 @@ import { DownloadJob } from '../src/pipeline/jobs.ts';
 import { testLogger } from './helpers/common.ts';
 import { startTestDaemon, type TestDaemon } from './helpers/daemon.ts';
 import { generate } from './helpers/media/index.ts';
-import { endPool, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 let pgs: TestPostgres;
 let scratch: string;

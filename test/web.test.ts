@@ -13,12 +13,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { listStageRuns } from '../src/db/index.ts';
+import { endPool, listStageRuns } from '../src/db/index.ts';
 import { getSiteState } from '../src/sources/index.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 import { ensureClip, ensureSampleMedia } from './helpers/media/index.ts';
-import { endPool, startTestPostgres } from './helpers/postgres.ts';
+import { startTestPostgres } from './helpers/postgres.ts';
 import type { TestPostgres } from './helpers/postgres.ts';
 
 const COOKIE_SECRET = 'CookieSecretValue9f3e1a';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Config } from '../config.ts';
-import { createDb } from '../db/client.ts';
+import { createDb, endPool } from '../db/client.ts';
 import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from '../db/embedded/index.ts';
 import { loadMigrations } from '../db/migrate.ts';
 import type { Logger } from '../log/index.ts';
@@ -230,7 +230,7 @@ async function checkDatabase(cfg: Config, logger: Logger): Promise<Check> {
   } catch (err) {
     return { name: 'database', status: 'fail', detail: `${where}: unreachable: ${reason(err)}`, fix: 'check DATABASE_URL and that the server is up and accepts this user' };
   } finally {
-    await pool.end().catch(() => undefined);
+    await endPool(pool).catch(() => undefined);
     await stop?.().catch(() => undefined);
   }
 }

@@ -28,6 +28,26 @@ export function createDb(url: string, opts: { logger?: Logger; max?: number; app
 }
 
 /**
+ * End a pool and wait until its connections have really closed. pg-pool's end() resolves as soon as it
+ * has asked each idle client to end, before the sockets close, and a closing client keeps the pool's
+ * idle 'error' listener meanwhile: a server stopped right after (the embedded cluster at shutdown, a
+ * test's database) can terminate a session still closing, which then surfaces as an idle-client error
+ * (logged by createDb's listener; thrown by a pool that has none). Waiting for pg-pool's 'remove' of
+ * each client closes that window.
+ */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) return resolve();
+    pool.on('remove', () => {
+      if (--open === 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
+}
+
+/**
  * Run `fn` atomically. On the pool: a dedicated client with BEGIN/COMMIT. On a client that is idle:
  * BEGIN/COMMIT on it. On a client already inside a transaction: a savepoint, so the caller's
  * transaction stays the caller's to commit.

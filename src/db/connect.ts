@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/index.ts';
-import { createDb } from './client.ts';
+import { createDb, endPool } from './client.ts';
 import { EmbeddedPostgresError, embeddedUrl, startEmbeddedPostgres } from './embedded/index.ts';
 import { migrate } from './migrate.ts';
 
@@ -34,7 +34,7 @@ export async function connectDatabase(cfg: Config, logger: Logger): Promise<Data
   try {
     await migrate(pool, { logger });
   } catch (err) {
-    await pool.end().catch(() => {});
+    await endPool(pool).catch(() => {});
     await stopServer?.().catch(() => {});
     throw err;
   }
@@ -44,7 +44,7 @@ export async function connectDatabase(cfg: Config, logger: Logger): Promise<Data
     pool,
     close: () =>
       (closing ??= (async () => {
-        await pool.end();
+        await endPool(pool);
         await stopServer?.();
       })()),
   };

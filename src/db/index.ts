@@ -1,5 +1,5 @@
 // Public face of the database module: import from here.
-export { createDb, withTransaction, DbError } from './client.ts';
+export { createDb, endPool, withTransaction, DbError } from './client.ts';
 export type { Db, DbErrorCode } from './client.ts';
 export { migrate, loadMigrations, MigrationError } from './migrate.ts';
 export type { Migration, MigrateResult } from './migrate.ts';

@@ -12,25 +12,6 @@ import { testLogger } from './common.ts';
 
 export type TestPostgres = { url: string; stop(): Promise<void> };
 
-/**
- * End a test's own pg.Pool and wait until its connections have really closed. pg-pool's end()
- * resolves as soon as it has asked each idle client to end, before the sockets close, and the
- * client keeps the pool's idle 'error' listener meanwhile: a database stopped right after (the
- * file's after hook) could terminate a closing session, and the pool, with no 'error' listener of
- * its own, threw it as an uncaughtException attributed to the test that opened that connection.
- */
-export async function endPool(pool: pg.Pool): Promise<void> {
-  let open = pool.totalCount;
-  const closed = new Promise<void>((resolve) => {
-    if (open === 0) return resolve();
-    pool.on('remove', () => {
-      if (--open === 0) resolve();
-    });
-  });
-  await pool.end();
-  await closed;
-}
-
 /** A port free on 127.0.0.1 right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
