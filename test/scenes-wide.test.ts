@@ -1,7 +1,7 @@
 // Scene detection (issue #11) on the WIDE development set (test/helpers/media/scenes/dev-wide.ts:
 // 14 wallpapers neither other set uses, other seeds and gradient speeds) at 320x180, through the
-// real worker pool: every class at the issue's acceptance, and four of detector 2.1.0's changes
-// shown to matter by switching them off (the ablation must fail where the default passes; the others,
+// real worker pool: every class at the issue's acceptance, and four of detector 2.1.0's changes and
+// 2.2.0's one shown to matter by switching them off (the ablation must fail where the default passes; the others,
 // the re-exposure rule among them, are pinned by python/tests/test_scenes_parts.py or only show at
 // 720p/1080p). The frozen
 // held-out set is scored by `npm run bench:scenes`, never here.
@@ -71,7 +71,7 @@ describe('the wide development set at the acceptance', () => {
   });
 });
 
-describe("detector 2.1.0's changes, each switched off", () => {
+describe("detector 2.1.0's and 2.2.0's changes, each switched off", () => {
   /** The cuts within half a transition of its middle. */
   const near = (cuts: number[], t: { frame: number; length?: number }) => cuts.filter((f) => Math.abs(f - t.frame) < t.length! / 2);
   test('thumbnail concentration: without it a web keyframe inside a fade through black and one inside a wipe are hard cuts', async () => {
@@ -92,6 +92,12 @@ describe("detector 2.1.0's changes, each switched off", () => {
     const v = set.videos.w_gradual_b;
     const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { drift_reach: 512 }), v);
     assert.ok(off.fn > on.fn, `default ${JSON.stringify(on)}, switched off ${JSON.stringify(off)}`);
+  });
+  test('bounded steadiness (2.2.0): without it a slice of a gradient morphing between a fade and a wipe is a dissolve', async () => {
+    const v = set.videos.w_gradual_a;
+    const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { bounded_steady: 1e9 }), v);
+    assert.equal(on.fp, 0, JSON.stringify(on));
+    assert.ok(off.fp > 0 && off.tp === on.tp, `default ${JSON.stringify(on)}, switched off ${JSON.stringify(off)}`);
   });
   test('content concentration 0.5: at the old 0.65 a cut between two framings of one shaking picture is missed', async () => {
     const v = set.videos.w_hard_b;

@@ -17,7 +17,7 @@ from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
 from heaters_worker.scenes.distance import brightness, edge_correlation  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
-from heaters_worker.scenes.gradual import merge_parts, select_lags  # noqa: E402
+from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
 from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
 
 
@@ -187,6 +187,25 @@ def test_merge_parts_joins_halves_of_a_long_fade_but_not_two_transitions():
     sep = [{"frame": 185, "kind": "gradual", "score": 1.0, "a": 165, "b": 205, "lag": 32, "seen": 1.0},
            {"frame": 255, "kind": "gradual", "score": 1.0, "a": 235, "b": 275, "lag": 32, "seen": 1.0}]
     assert len(merge_parts(sep, sig2.thumbs, DEFAULTS)) == 2
+
+
+def test_a_slice_of_a_steady_morph_between_two_transitions_is_dropped_a_real_blend_there_is_kept():
+    import cv2
+    g0, g1 = m.still(m.texture(20), 1)[0], m.still(m.texture(21), 1)[0]
+    morph = [cv2.addWeighted(g0, 1 - t, g1, t, 0) for t in np.linspace(0, 1, 120)]
+    # A, 20-frame fade, 100 frames of a steady morph, 20-frame fade, C
+    steady = m.noisy(m.crossfade(m.crossfade(m.still(m.texture(22), 80), morph, 20), m.still(m.texture(23), 80), 20), 2)
+    # A, 20-frame fade, 10 frames of B, a 60-frame dissolve into C, 8 frames of C, 20-frame fade, D
+    real = m.noisy(m.crossfade(m.crossfade(m.crossfade(m.still(m.texture(22), 80), m.still(m.texture(24), 90), 20),
+                                           m.still(m.texture(23), 88), 60), m.still(m.texture(25), 60), 20), 2)
+    cut = lambda f, a, b: {"frame": f, "kind": "gradual", "score": 1.0, "a": a, "b": b, "lo": 0, "hi": 239}
+    around = lambda mid: [cut(70, 58, 82), mid, cut(168, 156, 180)]
+    # the middle window lies inside the morph (80-159); its sides have 8 frames of room before the neighbours
+    assert [c["frame"] for c in drop_steady_slices(around(cut(120, 90, 150)), m.signals(steady).thumbs, DEFAULTS)] == [70, 168]
+    off = dict(DEFAULTS, bounded_steady=1e9)
+    assert len(drop_steady_slices(around(cut(120, 90, 150)), m.signals(steady).thumbs, off)) == 3
+    # the same window over a real dissolve, with 8-10 calm frames of its shots before the neighbours, stays
+    assert [c["frame"] for c in drop_steady_slices(around(cut(120, 90, 150)), m.signals(real).thumbs, DEFAULTS)] == [70, 120, 168]
 
 
 # --- confidence ---

@@ -87,6 +87,8 @@ const DetectParamsShape = z.object({
     gradual_mix: z.number().min(0),
     /** the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1) */
     gradual_steady: z.number().min(0),
+    /** after merging, a blend is checked again with each side's calm looked for only up to the neighbouring transitions: it must stay below this share (a slice of a steadily morphing shot between two transitions: ~0.85) */
+    bounded_steady: z.number().min(0),
     /** a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this */
     through_colour: z.number().min(0).max(2),
     /** ... and is this much farther from both ends together than the ends are apart */
@@ -171,6 +173,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   distinct_steady: 0.15,
   gradual_mix: 0.4,
   gradual_steady: 0.55,
+  bounded_steady: 0.7,
   through_colour: 0.5,
   through_total: 1.3,
   through_away: 0.1,

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from .distance import brightness
 from .flash import FlashChecker
-from .gradual import gradual_cuts, merge_parts
+from .gradual import drop_steady_slices, gradual_cuts, merge_parts
 from .hard import hard_cuts
 from .signal import Signals
 
@@ -47,6 +47,7 @@ def detect(sig: Signals, p: dict[str, Any], keyframes: set[int], debug: Optional
     hard = hard_cuts(sig, p, keyframes, checker, flashes, dbg_h)
     gradual = gradual_cuts(sig, p, hard, flashes, dbg_g) if p["gradual"] else []
     gradual = merge_parts(gradual, sig.thumbs, p)
+    gradual = drop_steady_slices(gradual, sig.thumbs, p)
     if debug is not None:
         debug["hard"], debug["gradual"], debug["flashes"] = dbg_h, dbg_g, flashes
     kept = apply_min_scene_len(hard + gradual, int(p["min_scene_len"]))

@@ -6,6 +6,8 @@ the window (motion saturates within side_lag frames). One transition passes at s
 select_lags keeps one per transition. It is then verified (both ends differ, the middle
 frame is made of the two ends, the change is concentrated in the window) and its middle is located.
 Consecutive cuts whose halfway frame is a blend of their outer ends are one transition (merge_parts).
+After merging, each blend is checked once more for a change concentrated in its window, with each
+side's calm looked for only up to its neighbouring transitions (drop_steady_slices).
 See the README (Scene detection) for the method and the numbers.
 """
 from __future__ import annotations
@@ -355,4 +357,39 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
                 out[-1] = merged
                 continue
         out.append(cut)
+    return out
+
+
+def drop_steady_slices(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list[dict]:
+    """The steadiness test again, for each blend kept after merging, with each side's calm looked for
+    only between this transition and its neighbours (the previous kept transition's end, the next one's
+    start, hard cuts). A slice of a shot that morphs steadily (a moving gradient) between two
+    transitions is, pixel for pixel, a dissolve between its ends; _steady_change finds calm for it in
+    the shots beyond those neighbours and passes it. Within its own shot the change does not drop
+    outside the window, while a real transition's neighbouring shot is calmer, even 4 frames of it. A
+    side with fewer than 4 frames of room is not judged; the lag is a quarter of the window, at most the
+    room. Fades through a colour (a flat frame inside the window) are left alone: their middle barely
+    changes, so the ratio says nothing."""
+    limit = float(p["bounded_steady"])
+    out = []
+    for i, c in enumerate(cuts):
+        a_i, b_i, mid = c["a"], c["b"], c["frame"]
+        span = b_i - a_i
+        stds = thumbs[a_i:b_i + 1].reshape(span + 1, -1).std(axis=1)
+        if span < 4 or (stds <= p["uniform_std"]).any():
+            out.append(c)
+            continue
+        left = max([o["b"] for o in cuts[:i]] + [c.get("lo", 0), a_i - span])
+        right = min([o["a"] for o in cuts[i + 1:]] + [c.get("hi", thumbs.shape[0] - 1), b_i + span])
+        ratios = []
+        for s0, s1 in ((left, a_i), (b_i, right)):
+            if s1 - s0 < 4:
+                continue
+            lag = min(max(4, span // 4), s1 - s0)
+            c0 = min(max(a_i, mid - lag // 2), b_i - lag)
+            across = thumb_dist(thumbs, c0, c0 + lag)
+            ratios.append(float(lag_distance(thumbs[s0:s1 + 1], lag).min()) / max(across, 1e-6))
+        if ratios and min(ratios) >= limit:
+            continue
+        out.append(c)
     return out

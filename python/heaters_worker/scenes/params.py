@@ -66,6 +66,7 @@ SPEC: dict[str, Param] = {
     "distinct_steady": Param(0.15, "float", 0, None, "... or the change be this concentrated (see gradual_steady)"),
     "gradual_mix": Param(0.4, "float", 0, None, "the middle frame must be a blend or a wipe of the two ends (0 = exactly)"),
     "gradual_steady": Param(0.55, "float", 0, None, "the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1)"),
+    "bounded_steady": Param(0.7, "float", 0, None, "after merging, a blend is checked again with each side's calm looked for only up to the neighbouring transitions: it must stay below this share (a slice of a steadily morphing shot between two transitions: ~0.85)"),
     "through_colour": Param(0.5, "float", 0, 2, "a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this"),
     "through_total": Param(1.3, "float", 1, None, "... and is this much farther from both ends together than the ends are apart"),
     "through_away": Param(0.1, "float", 0, 1, "a frame is away from an end if further than this share of the ends' distance plus the end's drift"),
