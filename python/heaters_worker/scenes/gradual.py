@@ -150,22 +150,33 @@ def select_lags(cuts: list[dict], pick: float, overlap: float) -> list[dict]:
     return sorted(chosen, key=lambda c: c["frame"])
 
 
-def _steady_change(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: int) -> Optional[float]:
+def _steady_change(thumbs: np.ndarray, a_i: int, b_i: int, mid: int, lo: int, hi: int,
+                   fit_lag: bool = False) -> Optional[float]:
     """How much the picture changes just outside the window [a_i, b_i], relative to the change
     across its middle, both over the same lag (a quarter of the window). A transition goes from
     one stable-ish picture to another: its middle changes far faster than the shots around it. A
     steady zoom or pan changes at about the same rate everywhere (ratio near 1). Each side takes
     its calmest stretch within one window length (a neighbouring transition may sit close by), and
-    the calmer side counts. None when no side has room (hard cuts or the video's ends)."""
+    the calmer side counts. None when no side has room (hard cuts or the video's ends). With
+    fit_lag, a side shorter than the lag (but at least 4 frames) is judged at its own length, the
+    change across the middle at the same lag (drop_steady_slices bounds the sides tightly)."""
     span = b_i - a_i
     lag = max(4, span // 4)
-    c0 = min(max(a_i, mid - lag // 2), b_i - lag)
-    across = thumb_dist(thumbs, c0, c0 + lag)
-    sides = []
-    for start, stop in ((max(lo, a_i - span), a_i - lag), (b_i, min(hi, b_i + span) - lag)):
-        if stop >= start:
-            sides.append(float(lag_distance(thumbs[start:stop + lag + 1], lag).min()))
-    return min(sides) / max(across, 1e-6) if sides else None
+    ratios = []
+    for s0, s1 in ((max(lo, a_i - span), a_i), (b_i, min(hi, b_i + span))):
+        side_lag = min(lag, s1 - s0) if fit_lag else lag
+        if s1 - s0 < side_lag or side_lag < 4:
+            continue
+        c0 = min(max(a_i, mid - side_lag // 2), b_i - side_lag)
+        across = thumb_dist(thumbs, c0, c0 + side_lag)
+        ratios.append(float(lag_distance(thumbs[s0:s1 + 1], side_lag).min()) / max(across, 1e-6))
+    return min(ratios) if ratios else None
+
+
+def _flat_frames(thumbs: np.ndarray, f0: int, f1: int, p: dict[str, Any]) -> np.ndarray:
+    """The frames of f0..f1 flat enough (thumbnail std <= uniform_std) to be a fade's colour."""
+    stds = thumbs[f0:f1 + 1].reshape(f1 - f0 + 1, -1).std(axis=1)
+    return np.flatnonzero(stds <= p["uniform_std"]) + f0
 
 
 def _refine(thumbs: np.ndarray, centre: int, k: int, lo: int, hi: int, p: dict[str, Any]) -> dict:
@@ -338,8 +349,7 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             # it (a cut on a flat frame is the middle of a short fade through black by itself, next to
             # another transition). xfade's fades leave A within their first fifth and reach B slowly,
             # so the first part's cut may lie only a few frames before the flat stretch.
-            stds = thumbs[f0:f1 + 1].reshape(f1 - f0 + 1, -1).std(axis=1)
-            flat_at = np.flatnonzero(stds <= p["uniform_std"]) + f0
+            flat_at = _flat_frames(thumbs, f0, f1, p)
             flat = (bool(flat_at.size) and flat_at[0] > f0 + 1 and flat_at[-1] < f1 - 1
                     and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
             # the picture keeps changing all the way between them (a shot between two transitions
@@ -362,34 +372,29 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
 
 def drop_steady_slices(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list[dict]:
     """The steadiness test again, for each blend kept after merging, with each side's calm looked for
-    only between this transition and its neighbours (the previous kept transition's end, the next one's
-    start, hard cuts). A slice of a shot that morphs steadily (a moving gradient) between two
-    transitions is, pixel for pixel, a dissolve between its ends; _steady_change finds calm for it in
+    only between this transition and its neighbours (the previous kept transitions' ends, the next
+    ones' starts, hard cuts). A slice of a shot that morphs steadily (a moving gradient) between two
+    transitions is, pixel for pixel, a dissolve between its ends; the first test finds calm for it in
     the shots beyond those neighbours and passes it. Within its own shot the change does not drop
-    outside the window, while a real transition's neighbouring shot is calmer, even 4 frames of it. A
-    side with fewer than 4 frames of room is not judged; the lag is a quarter of the window, at most the
-    room. Fades through a colour (a flat frame inside the window) are left alone: their middle barely
-    changes, so the ratio says nothing."""
+    outside the window, while a real transition's neighbouring shot is calmer, even 4 frames of it
+    (_steady_change with fit_lag). Fades through a colour (a flat frame inside the window) are left
+    alone: their middle barely changes, so the ratio says nothing."""
     limit = float(p["bounded_steady"])
+    n = thumbs.shape[0]
+    # prev_end[i]: the furthest end of the cuts before i; next_start[i]: the earliest start after i
+    prev_end = [0] * len(cuts)
+    next_start = [n - 1] * len(cuts)
+    for i in range(1, len(cuts)):
+        prev_end[i] = max(prev_end[i - 1], cuts[i - 1]["b"])
+    for i in range(len(cuts) - 2, -1, -1):
+        next_start[i] = min(next_start[i + 1], cuts[i + 1]["a"])
     out = []
     for i, c in enumerate(cuts):
-        a_i, b_i, mid = c["a"], c["b"], c["frame"]
-        span = b_i - a_i
-        stds = thumbs[a_i:b_i + 1].reshape(span + 1, -1).std(axis=1)
-        if span < 4 or (stds <= p["uniform_std"]).any():
-            out.append(c)
-            continue
-        left = max([o["b"] for o in cuts[:i]] + [c.get("lo", 0), a_i - span])
-        right = min([o["a"] for o in cuts[i + 1:]] + [c.get("hi", thumbs.shape[0] - 1), b_i + span])
-        ratios = []
-        for s0, s1 in ((left, a_i), (b_i, right)):
-            if s1 - s0 < 4:
+        a_i, b_i = c["a"], c["b"]
+        if b_i - a_i >= 4 and not _flat_frames(thumbs, a_i, b_i, p).size:
+            lo, hi = max(prev_end[i], c.get("lo", 0)), min(next_start[i], c.get("hi", n - 1))
+            steady = _steady_change(thumbs, a_i, b_i, c["frame"], lo, hi, fit_lag=True)
+            if steady is not None and steady >= limit:
                 continue
-            lag = min(max(4, span // 4), s1 - s0)
-            c0 = min(max(a_i, mid - lag // 2), b_i - lag)
-            across = thumb_dist(thumbs, c0, c0 + lag)
-            ratios.append(float(lag_distance(thumbs[s0:s1 + 1], lag).min()) / max(across, 1e-6))
-        if ratios and min(ratios) >= limit:
-            continue
         out.append(c)
     return out

@@ -1,8 +1,7 @@
 // The scene-detection DEVELOPMENT set (the one parameters are tuned on): its specs, rendered by
 // render.ts at 320x180@25 for tests and 720p/1080p for the bench, and the demo sample as a scene
 // video. The frozen held-out set is heldout.ts.
-import { keyframeTimes } from '../../../../src/media/index.ts';
-import { resolveFfmpeg } from '../../../../src/media/index.ts';
+import { keyframeTimes, resolveFfmpeg } from '../../../../src/media/index.ts';
 import { ensureCutSample, sampleCutFrames, type SampleSpec } from '../samples.ts';
 import { ensureSet, f, g, HARD, type SceneSet, type SceneVideo, type SetOptions, type VideoSpec } from './render.ts';
 

@@ -10,10 +10,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { keyframeTimes } from '../../../../src/media/index.ts';
+import { keyframeTimes, resolveFfmpeg } from '../../../../src/media/index.ts';
 import { lavfi, type Raster } from '../../../../src/media/sources.ts';
 import { buildOnce } from '../../../../src/util/build-once.ts';
-import { resolveFfmpeg } from '../../../../src/media/index.ts';
 import { hashKey, SCENE_CACHE } from '../cache.ts';
 
 const GENERATOR_VERSION = 9;
