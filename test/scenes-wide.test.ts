@@ -1,10 +1,10 @@
 // Scene detection (issue #11) on the WIDE development set (test/helpers/media/scenes/dev-wide.ts:
 // 14 wallpapers neither other set uses, other seeds and gradient speeds) at 320x180, through the
 // real worker pool: every class at the issue's acceptance, and four of detector 2.1.0's changes and
-// 2.2.0's one shown to matter by switching them off (the ablation must fail where the default passes; the others,
-// the re-exposure rule among them, are pinned by python/tests/test_scenes_parts.py or only show at
-// 720p/1080p). The frozen
-// held-out set is scored by `npm run bench:scenes`, never here.
+// 2.2.0's one shown to matter by switching them off (the ablation must fail where the default
+// passes; the others, the re-exposure rule among them, are pinned by
+// python/tests/test_scenes_parts.py or only show at 720p/1080p). The frozen held-out set is scored
+// by `npm run bench:scenes`, never here.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
