@@ -19,6 +19,7 @@ import type { Deps } from './pipeline/index.ts';
 import { reportYtDlp } from './download/version.ts';
 import { cookieValues } from './download/cookies.ts';
 import { PythonPool } from './pool/index.ts';
+import { SiteSlots } from './sources/index.ts';
 import { createQueues, startBoss } from './queue/index.ts';
 import { createStore } from './storage/index.ts';
 
@@ -88,7 +89,9 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
     const ytDlp = reportYtDlp(ioPool, metrics.registry, logger);
     const cancels = await CancelListener.start(database.url, database.pool, logger);
     cleanup.unshift(() => cancels.stop());
-    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels };
+    const siteSlots = new SiteSlots(database.url, hostId, logger);
+    cleanup.unshift(() => siteSlots.stop());
+    const deps: Deps = { cfg, db: database.pool, boss, store, ioPool, cpuPool, bins, logger, metrics, cancels, siteSlots };
     // Liveness row and host-id lock; this host's interrupted videos are re-sent BEFORE the workers
     // start, so no worker can pick up a dead attempt's job in the meantime.
     const host = await startHost({
@@ -131,6 +134,7 @@ export async function startDaemon(cfg: Config, logger: Logger): Promise<Daemon> 
           await boss.stop({ graceful: true, close: true, timeout: cfg.shutdownGraceMs });
           await Promise.all([workers.idle(), exportWorkers.idle()]);
           await cancels.stop();
+          await siteSlots.stop();
           await host.stop();
           await Promise.all([ioPool.drain(), cpuPool.drain()]);
           await database.close();

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
@@ -20,7 +19,7 @@ import type { Video } from '../src/db/index.ts';
 import { requestCancel } from '../src/pipeline/cancel.ts';
 import { setVideoOrigin } from '../src/sources/index.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
-import { REPO_ROOT, testLogger } from './helpers/common.ts';
+import { REPO_ROOT, testLogger, until } from './helpers/common.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 import { DEFAULT_SAMPLE, ensureCutSample } from './helpers/media/index.ts';
@@ -71,17 +70,6 @@ async function videoIn(state: 'failed' | 'queued', name: string) {
   const { video } = await createOrGetVideo(db, { url: `https://example.com/${name}.mp4`, idempotencyKey: `key-${name}` });
   if (state === 'failed') await failVideo(db, video.id, 'network', 'connection reset');
   return video.id;
-}
-
-/** Wait for a condition the test can observe (a row, a process), up to a deadline. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 describe('list, retry, cancel, dead without a daemon', () => {

@@ -33,6 +33,7 @@ import {
   type Detector,
 } from '../src/db/index.ts';
 import { createLogger, type Logger } from '../src/log/index.ts';
+import { until } from './helpers/common.ts';
 import { freePort, startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 const EMBEDDED_MODULE = new URL('../src/db/embedded/index.ts', import.meta.url).href;
@@ -101,14 +102,6 @@ async function isGone(pid: number): Promise<boolean> {
   }
 }
 
-async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('embedded postgres', () => {
   test('start (fresh initdb, then reuse), 127.0.0.1 only, migrate twice, stop; no password in logs', async (t) => {
     const dir = path.join(await tempDir(t), 'pg');
@@ -174,7 +167,7 @@ describe('embedded postgres', () => {
     const child = await startChild(dir, await freePort(), 'exit');
     const { code } = await child.exited;
     assert.equal(code, 3);
-    await waitUntil(() => isGone(child.postgresPid), 'postgres to shut down');
+    await until('postgres to shut down', () => isGone(child.postgresPid), 15_000);
   });
 
   test('kill -9 of the daemon (postgres orphaned): the next start shuts the orphan down and starts', async (t) => {
@@ -205,7 +198,7 @@ describe('embedded postgres', () => {
     process.kill(child.pid, 'SIGKILL');
     await child.exited;
     process.kill(child.postgresPid, 'SIGKILL');
-    await waitUntil(() => isGone(child.postgresPid), 'postgres to die');
+    await until('postgres to die', () => isGone(child.postgresPid), 15_000);
     assert.ok(existsSync(path.join(dir, 'postmaster.pid')), 'the crash leaves postmaster.pid behind');
 
     const { logger, lines } = capturingLogger();

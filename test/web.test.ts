@@ -14,7 +14,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { endPool, listStageRuns } from '../src/db/index.ts';
-import { getSiteState } from '../src/sources/index.ts';
+import { getSiteState, SiteSlots } from '../src/sources/index.ts';
+import { testLogger, until } from './helpers/common.ts';
 import { startTestDaemon } from './helpers/daemon.ts';
 import type { TestDaemon } from './helpers/daemon.ts';
 import { ensureClip, ensureSampleMedia } from './helpers/media/index.ts';
@@ -399,6 +400,57 @@ describe('per-site limits', () => {
     assert.deepEqual(settled.map((v) => v.state), ['ready', 'ready']);
     assert.equal(site.slow.max, 1, 'four download workers, one site slot');
     assert.ok(daemon.deps.cfg.python.io.max > 1);
+  });
+
+  test("site slots: N per site across daemons, freed by release and by a dead daemon's session", async () => {
+    const a = new SiteSlots(pgh.url, 'slots-a', testLogger()); // two daemons' slot connections
+    const b = new SiteSlots(pgh.url, 'slots-b', testLogger());
+    try {
+      const a1 = await a.take('slots.example', 2);
+      const a2 = await a.take('slots.example', 2);
+      assert.ok(a1.ok && a1.slot && a2.ok && a2.slot);
+      assert.notEqual(a1.slot.index, a2.slot.index, 'one process gets two different slots (its own locks are re-entrant)');
+      assert.deepEqual(await a.take('slots.example', 2), { ok: false, reason: 'site full' });
+      assert.deepEqual(await b.take('slots.example', 2), { ok: false, reason: 'site full' }, 'the other daemon sees the site full');
+      const other = await b.take('other.example', 2);
+      assert.ok(other.ok && other.slot, 'another site is unaffected');
+      await a1.slot.release();
+      const b1 = await b.take('slots.example', 2);
+      assert.ok(b1.ok && b1.slot, 'a released slot is free for the other daemon');
+      assert.equal(b1.slot.index, a1.slot.index);
+      assert.deepEqual(await a.take('slots.example', 2), { ok: false, reason: 'site full' });
+      // Daemon A killed mid-download: its session ends, and its slot with it.
+      const killed = await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'heaters-site-slots:slots-a'`);
+      assert.equal(killed.rowCount, 1);
+      const b2 = await until('the dead session to end', async () => {
+        const r = await b.take('slots.example', 2);
+        return r.ok && r.slot ? r : undefined;
+      }, 10_000);
+      assert.equal(b2.slot?.index, a2.slot.index);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  test("a download whose site's slots are all held by another daemon is deferred, and starts once one is free", async () => {
+    const media = '/slow/c/clip.mp4'; // requested by this test only
+    video('c3', { media });
+    const elsewhere = new SiteSlots(pgh.url, 'elsewhere', testLogger());
+    try {
+      const held = await elsewhere.take('127.0.0.1', 1);
+      assert.ok(held.ok && held.slot, 'another daemon holds the only slot of 127.0.0.1');
+      const from = logs.length;
+      const fullDeferrals = () => (logs.slice(from).match(/"reason":"site full"[^\n]*download deferred: site busy/g) ?? []).length;
+      const { videoId } = await daemon.ingest(site.url('/heaters-test/video/c3'));
+      await until('two deferrals while the slot is held', () => fullDeferrals() >= 2);
+      const releasedAt = Date.now();
+      assert.deepEqual(site.seen.filter((x) => x.path === media), [], 'no media request while the slot is held');
+      await held.slot.release();
+      assert.equal((await daemon.waitSettled(videoId)).state, 'ready');
+      assert.ok(site.seen.some((x) => x.path === media && x.at >= releasedAt), 'the download ran after the release');
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   test('start spacing and cooldown are claimed atomically in Postgres', async () => {

@@ -6,6 +6,7 @@ import type { CancelListener } from './cancel.ts';
 import type { Logger } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { PythonPool } from '../pool/index.ts';
+import type { SiteSlots } from '../sources/index.ts';
 import type { ObjectStore } from '../storage/index.ts';
 
 export interface Deps {
@@ -23,4 +24,7 @@ export interface Deps {
   metrics: Metrics;
   /** Operators' cancels of running videos (pipeline/cancel.ts); absent in tests that build deps by hand. */
   cancels?: CancelListener;
+  /** Per-site download slots (sources/slots.ts); absent in tests that build deps by hand, where the
+   * queue's group limit alone holds. */
+  siteSlots?: SiteSlots;
 }

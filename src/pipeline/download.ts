@@ -1,24 +1,29 @@
 // Stage 1: fetch the best video+audio with yt-dlp in a pooled Python worker, probe it, hand over to
 // preprocess on THIS host's queue: from here on the video's chain stays where its files are.
 //
-// Per-site limits every daemon observes: before the stage starts, the site's cooldown (set by a
-// rate_limited failure, here or while resolving an ingest) and its start spacing are checked in
-// Postgres; a download that must wait is sent again to start when the site is free, and this job
-// completes without touching the site. Concurrency per site is pg-boss's groupConcurrency.
+// Per-site limits every daemon observes: before the stage starts, the download takes one of its
+// site's slots (sources/slots.ts), and the site's cooldown (set by a rate_limited failure, here or
+// while resolving an ingest) and its start spacing are checked in Postgres; a download that must wait
+// is sent again to start when the site is free, and this job completes without touching the site.
+// Concurrency per site is pg-boss's groupConcurrency, and the slots where two fetches race past it.
 import type { Job, JobWithMetadata } from 'pg-boss';
 import { withTransaction } from '../db/index.ts';
 import { DownloadError } from '../download/index.ts';
 import { redactText } from '../log/index.ts';
 import { QUEUES } from '../queue/names.ts';
-import { claimSiteStart, downloadGroup, getVideoOrigin, siteIntervalMs, startCooldown } from '../sources/index.ts';
+import { claimSiteStart, downloadGroup, getVideoOrigin, siteConcurrency, siteIntervalMs, startCooldown } from '../sources/index.ts';
+import type { SiteSlot } from '../sources/index.ts';
 import type { Deps } from './deps.ts';
 import { DownloadJob } from './jobs.ts';
 import { fetchSource } from './source.ts';
 import { defineStage } from './stage.ts';
 import { inTx } from '../queue/tx.ts';
 
-/** A download deferred this often runs anyway (and fails or retries by its own policy). */
+/** A download deferred this often by cooldown or spacing runs anyway (and fails or retries by its own policy). */
 const MAX_DEFERRALS = 50;
+/** A download that lost the race for its site's last slot tries again this much later; pg-boss's
+ * group limit holds the new job back until the site's running download ends anyway. */
+const SLOT_RETRY_MS = 1000;
 
 const stage = defineStage('download', DownloadJob, async (ctx) => {
   try {
@@ -38,25 +43,36 @@ const stage = defineStage('download', DownloadJob, async (ctx) => {
 });
 
 export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>): Promise<void> {
-  const data = job.data as { videoId?: unknown; siteDeferrals?: unknown } | null;
+  const data = job.data as { videoId?: unknown; siteDeferrals?: unknown; slotWaits?: unknown } | null;
   const deferrals = typeof data?.siteDeferrals === 'number' ? data.siteDeferrals : 0;
-  if (typeof data?.videoId === 'string' && deferrals < MAX_DEFERRALS) {
-    const origin = await getVideoOrigin(deps.db, data.videoId).catch(() => undefined);
-    if (origin?.site) {
-      const gate = await claimSiteStart(deps.db, origin.site, siteIntervalMs(deps.cfg, origin.site));
-      if (!gate.ok) {
-        await withTransaction(deps.db, async (tx) => {
-          await deps.boss.send(
-            QUEUES.download,
-            { ...data, siteDeferrals: deferrals + 1 },
-            { db: inTx(tx), startAfter: gate.until, ...downloadGroup(deps.cfg, origin.site) },
-          );
-          await deps.boss.complete(job.name, job.id, { deferredUntil: gate.until.toISOString(), reason: gate.reason }, { db: inTx(tx) });
-        });
-        deps.logger.info({ videoId: data.videoId, site: origin.site, until: gate.until, reason: gate.reason }, 'download deferred: site busy');
-        return;
-      }
-    }
+  const slotWaits = typeof data?.slotWaits === 'number' ? data.slotWaits : 0;
+  const origin = typeof data?.videoId === 'string' ? await getVideoOrigin(deps.db, data.videoId).catch(() => undefined) : undefined;
+  const site = origin?.site;
+  if (!site || typeof data?.videoId !== 'string') return stage(deps, job);
+  const videoId = data.videoId;
+
+  const defer = async (until: Date, reason: string, counts: { siteDeferrals: number; slotWaits: number }) => {
+    await withTransaction(deps.db, async (tx) => {
+      await deps.boss.send(QUEUES.download, { ...data, ...counts }, { db: inTx(tx), startAfter: until, ...downloadGroup(deps.cfg, site) });
+      await deps.boss.complete(job.name, job.id, { deferredUntil: until.toISOString(), reason }, { db: inTx(tx) });
+    });
+    deps.logger.info({ videoId, site, until, reason }, 'download deferred: site busy');
+  };
+
+  // A slot first (the concurrency limit holds however the job was fetched), then the start gate.
+  let slot: SiteSlot | undefined;
+  if (deps.siteSlots) {
+    const answer = await deps.siteSlots.take(site, siteConcurrency(deps.cfg, site));
+    if (!answer.ok) return defer(new Date(Date.now() + SLOT_RETRY_MS), answer.reason, { siteDeferrals: deferrals, slotWaits: slotWaits + 1 });
+    slot = answer.slot;
   }
-  return stage(deps, job);
+  try {
+    if (deferrals < MAX_DEFERRALS) {
+      const gate = await claimSiteStart(deps.db, site, siteIntervalMs(deps.cfg, site));
+      if (!gate.ok) return await defer(gate.until, gate.reason, { siteDeferrals: deferrals + 1, slotWaits });
+    }
+    return await stage(deps, job);
+  } finally {
+    await slot?.release();
+  }
 }

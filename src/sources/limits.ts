@@ -1,6 +1,7 @@
 // Per-site limits that hold across every daemon: concurrency through pg-boss groups (a download job
 // is sent with group = its site; the download queue's workers set groupConcurrency, which pg-boss
-// enforces in the database), start spacing and rate-limit cooldowns through heaters.sites.
+// enforces in the database) and, where two fetches race past that, the site's slots (slots.ts);
+// start spacing and rate-limit cooldowns through heaters.sites.
 import type { Config } from '../config.ts';
 
 /** Send options for a download job of a video on `site`. */
@@ -24,6 +25,11 @@ export function downloadWorkOptions(cfg: Config): {
     groupConcurrency: { default: cfg.sites.concurrency, ...(Object.keys(tiers).length ? { tiers } : {}) },
     notifyPollingIntervalSeconds: 2,
   };
+}
+
+/** Concurrent downloads allowed on the site, across all daemons. */
+export function siteConcurrency(cfg: Config, site: string): number {
+  return cfg.sites.overrides[site]?.concurrency ?? cfg.sites.concurrency;
 }
 
 /** Least time between two download starts on the site. */
