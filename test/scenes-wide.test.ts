@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
-import { DetectScenesArgs, DetectScenesResult, type DetectParams } from '../src/scenes/schema.ts';
-import { ensureWideSet, scoreOf, scoreVideo, type SceneSet, type SceneVideo, type WideName } from './helpers/media/index.ts';
+import { ensureWideSet, scoreVideo, type SceneSet, type WideName } from './helpers/media/index.ts';
 import { startTestPool } from './helpers/pool.ts';
+import { sceneRunner } from './helpers/scene-runner.ts';
 
 let pool: PythonPool;
 let set: SceneSet<WideName>;
@@ -22,30 +22,7 @@ after(async () => {
   await pool?.drain();
 });
 
-/** The cut frames of one video with these parameters; each (video, parameters) is detected once. */
-const detected = new Map<string, Promise<number[]>>();
-function cutsOf(v: SceneVideo, params: Partial<DetectParams> = {}): Promise<number[]> {
-  const key = `${v.name} ${JSON.stringify(params)}`;
-  let p = detected.get(key);
-  if (!p) {
-    const args = DetectScenesArgs.parse({ path: v.path, fps: v.fps, frame_count: v.frames, keyframe_times: v.keyframeTimes, params });
-    p = pool.run('detect_scenes', args, { timeoutMs: 120_000 }).then((raw) => DetectScenesResult.parse(raw).cuts.map((c) => c.frame));
-    detected.set(key, p);
-  }
-  return p;
-}
-
-async function classF1(cls: SceneVideo['cls']): Promise<{ f1: number; fp: number; detail: string }> {
-  let tp = 0, fp = 0, fn = 0;
-  const detail: string[] = [];
-  for (const v of Object.values(set.videos).filter((x) => x.cls === cls)) {
-    const got = await cutsOf(v);
-    const s = scoreVideo(got, v);
-    tp += s.tp; fp += s.fp; fn += s.fn;
-    detail.push(`${v.name}: got ${got.join(',')} want ${v.cuts.map((c) => c.frame).join(',')}`);
-  }
-  return { f1: scoreOf({ tp, fp, fn }).f1, fp, detail: detail.join('; ') };
-}
+const { cutsOf, classF1 } = sceneRunner(() => pool, () => set);
 
 describe('the wide development set at the acceptance', () => {
   test('hard cuts (27, some between two framings of one picture, under shake): F1 >= 0.98 at ±1 frame', async () => {

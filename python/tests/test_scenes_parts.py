@@ -6,6 +6,7 @@ Run: /usr/bin/python3 -m pytest -q python/tests/test_scenes_*.py (test/scenes-py
 import os
 import sys
 
+import cv2
 import numpy as np
 import pytest
 
@@ -15,9 +16,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
-from heaters_worker.scenes.distance import brightness, edge_correlation  # noqa: E402
+from heaters_worker.scenes.distance import brightness, edge_correlation, shifted_dist  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
+from heaters_worker.scenes.hard import thumb_concentration  # noqa: E402
 from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
 
 
@@ -66,6 +68,20 @@ def test_a_cut_between_two_framings_of_one_picture_is_found_by_the_thumbnail():
     assert [c["frame"] for c in cuts_of(m.noisy(a + b, 2))] == [40]
 
 
+def test_a_cut_between_two_framings_of_one_dark_picture_is_a_quiet_cut_off_keyframes_only():
+    # Dim: the thumbnail jumps under cut_thumb_min, but the colours move and the edges do not line up.
+    tex = m.texture(5, 4 * m.W, 4 * m.H)
+    a = [(40 + tex[10:10 + m.H, 10:10 + m.W] * 0.18).astype(np.uint8)] * 40
+    b = [(40 + tex[200:200 + m.H, 400:400 + m.W] * 0.18).astype(np.uint8)] * 40
+    frames = m.noisy(a + b, 1)
+    sig = m.signals(frames)
+    assert float(np.abs(sig.thumbs[40].astype(np.int16) - sig.thumbs[39]).mean()) < DEFAULTS["cut_thumb_min"]
+    assert [c["frame"] for c in cuts_of(frames)] == [40]
+    assert cuts_of(frames, quiet_ratio=0) == []  # the route off: missed
+    # On a keyframe the same jump could be a starved encode catching up: not a quiet cut.
+    assert detector.detect(sig, DEFAULTS, {40}) == []
+
+
 def test_a_change_of_detail_only_is_no_cut():
     # A keyframe's quality step: the fine grain changes at once (and then stays), the picture does not.
     base = m.still(m.texture(4), 60)
@@ -91,6 +107,42 @@ def test_the_same_picture_re_exposed_is_no_cut():
     assert edge_correlation(m.signals(two).thumbs, 29, 30) < 0.5
 
 
+def _thumbs(frames: list) -> np.ndarray:
+    return np.stack([np.asarray(f, dtype=np.uint8) for f in frames])
+
+
+def test_a_jump_into_fast_motion_is_concentrated_on_its_calm_side_only():
+    # Thumbnails: a still picture, then a cut into a shot whose picture drifts far, fast. Centred, the
+    # jump is a small share of the change around it (as a keyframe's step inside a fade is); on its
+    # calm side it is all of it. A fade changes on both sides: no calm side. Nor is a flat colour one.
+    rng = np.random.default_rng(7)
+    still = rng.integers(60, 120, size=(11, 20, 3))
+    start = np.clip(still + 30, 0, 255)
+    moving = [np.clip(start + k * 25 * rng.choice([-1, 1], size=start.shape), 0, 255) for k in range(8)]
+    thumbs = _thumbs([still] * 8 + moving)
+    jump = float(np.abs(thumbs[8].astype(np.int16) - thumbs[7]).mean())
+    centred, sided = thumb_concentration(thumbs, 8, 4, jump, one_side=0.2, flat_std=10.0)
+    assert centred < DEFAULTS["thumb_concentration"] <= sided
+    assert thumb_concentration(thumbs, 8, 4, jump, one_side=0.0)[1] is None  # the rule off: centred only
+    fade = _thumbs([still + 4 * k for k in range(16)])
+    step = float(np.abs(fade[8].astype(np.int16) - fade[7]).mean())
+    assert thumb_concentration(fade, 8, 4, step, one_side=0.2, flat_std=10.0)[1] is None
+    white = _thumbs([still + 6 * k for k in range(8)] + [np.full_like(still, 250)] * 8)
+    step = float(np.abs(white[8].astype(np.int16) - white[7]).mean())
+    assert thumb_concentration(white, 8, 4, step, one_side=0.2, flat_std=10.0)[1] is None
+
+
+def test_a_picture_moved_by_a_few_thumbnail_pixels_is_explained_by_a_shift_another_is_not():
+    tex = m.texture(15, 4 * m.W, 4 * m.H)
+    small = cv2.resize(tex, (tex.shape[1] // 8, tex.shape[0] // 8), interpolation=cv2.INTER_AREA)
+    a, moved, other = small[5:16, 5:25], small[5:16, 7:27], small[25:36, 40:60]
+    thumbs = _thumbs([a, moved, other])
+    jump = float(np.abs(thumbs[1].astype(np.int16) - thumbs[0]).mean())
+    assert shifted_dist(thumbs, 0, 1, 3) < 0.2 * jump  # a pan starting: the old picture moved
+    assert shifted_dist(thumbs, 0, 2, 3) > 0.5 * float(np.abs(thumbs[2].astype(np.int16) - thumbs[0]).mean())
+    assert shifted_dist(thumbs, 0, 1, 0) == pytest.approx(jump)  # no shift tried: the plain distance
+
+
 # --- flashes ---
 
 @pytest.mark.parametrize("length,strobe", [(1, False), (4, False), (8, False), (10, False), (9, True)])
@@ -114,6 +166,21 @@ def test_excursion_over_motion_needs_a_brightening():
     checker = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p)
     assert checker.excursion(20) == (19, 26)
     assert FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve({"flash_return": 0.0, "flash_luma": 255})).excursion(20) is None
+
+
+def test_a_return_by_colours_alone_needs_a_brightening():
+    # A pan over a picture of one histogram bin, then a cut to another framing of it: the colours
+    # "come back" after the cut, the picture does not, and nothing got brighter: no flash. A flash
+    # over the same pan still is one.
+    tex = (70 + m.texture(3, 4 * m.W, 4 * m.H) // 5).astype(np.uint8)
+    pan = m.pan(tex, 40, 6.0)
+    other = [tex[200:200 + m.H, 400:400 + m.W].copy() for _ in range(40)]
+    sig = m.signals(m.noisy(pan + other, 1))
+    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
+    assert checker(None).excursion(40) is None
+    assert checker({"flash_hist_lift": -255}).excursion(40) is not None  # the rule off: a "flash" ends at the cut
+    flashed = m.signals(m.flash(m.noisy(pan + pan, 1), 30, 6))
+    assert FlashChecker(flashed.thumbs, flashed.hist, brightness(flashed.thumbs), DEFAULTS).excursion(30) == (29, 36)
 
 
 def test_a_cut_inside_a_pan_is_no_flash():

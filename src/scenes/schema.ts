@@ -33,6 +33,20 @@ const DetectParamsShape = z.object({
     thumb_concentration: z.number().min(0).max(2),
     /** ... with this lag (1 = off) */
     thumb_concentration_lag: z.number().int().min(1).max(16),
+    /** or, off keyframes, a quiet cut: a thumbnail jump and a histogram jump of at least this many times their local medians (0 = off) ... */
+    quiet_ratio: z.number().min(0),
+    /** ... the thumbnail's at least this (0-255), under cut_thumb_min (a cut between two dark or hazy shots) ... */
+    quiet_thumb_min: z.number().min(0).max(255),
+    /** ... the histogram's at least this (a keyframe's quality step hardly moves the colours) ... */
+    quiet_hist: z.number().min(0).max(1),
+    /** ... and edges that do not line up across it: correlation at most this */
+    quiet_edges: z.number().min(-1).max(1),
+    /** ... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off) */
+    thumb_concentration_one_side: z.number().min(0).max(1),
+    /** ... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ... */
+    pan_shift: z.number().int().min(0).max(8),
+    /** ... and a best shifted distance of at most this share of the jump is a pan starting, no cut */
+    pan_moved: z.number().min(0).max(1),
     /** a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off) */
     reexposed_edges: z.number().min(-1).max(2),
     /** ... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut */
@@ -49,6 +63,8 @@ const DetectParamsShape = z.object({
     flash_motion: z.number().min(0),
     /** ... and then the flash frames are at least this much brighter (0-255) than both ends */
     flash_luma: z.number().min(0).max(255),
+    /** a return by colours alone (the histograms, not the picture) needs the frames between at least this much brighter (0-255) than both ends (-255 = off) */
+    flash_hist_lift: z.number().min(-255).max(255),
     /** look for gradual transitions at all */
     gradual: z.boolean(),
     /** frame distances at which thumbnails are compared (a transition of up to about the largest one) */
@@ -146,6 +162,13 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   cut_thumb_min: 12.0,
   thumb_concentration: 0.8,
   thumb_concentration_lag: 4,
+  quiet_ratio: 8.0,
+  quiet_thumb_min: 3.0,
+  quiet_hist: 0.1,
+  quiet_edges: 0.7,
+  thumb_concentration_one_side: 0.2,
+  pan_shift: 3,
+  pan_moved: 0.5,
   reexposed_edges: 0.85,
   reexposed_hist: 0.5,
   thumb_min: 14.0,
@@ -154,6 +177,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   flash_return: 0.35,
   flash_motion: 1.3,
   flash_luma: 20.0,
+  flash_hist_lift: 5.0,
   gradual: true,
   gradual_lags: [16, 32, 64, 128, 192],
   gradual_min: 14.0,

@@ -21,6 +21,22 @@ def dist_from(thumbs: np.ndarray, ref: int, frames: np.ndarray) -> np.ndarray:
     return d.reshape(len(frames), -1).mean(axis=1).astype(np.float32)
 
 
+def shifted_dist(thumbs: np.ndarray, i: int, j: int, max_shift: int) -> float:
+    """The smallest thumb_dist of i and j over shifts of up to max_shift thumbnail pixels each way
+    (over the overlap): small when j is i's picture moved (a pan), not another picture."""
+    a, b = thumbs[i].astype(np.int16), thumbs[j].astype(np.int16)
+    h, w = a.shape[:2]
+    best = float("inf")
+    for dy in range(-max_shift, max_shift + 1):
+        for dx in range(-max_shift, max_shift + 1):
+            if abs(dy) >= h or abs(dx) >= w:
+                continue
+            pa = a[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)]
+            pb = b[max(0, -dy):h + min(0, -dy), max(0, -dx):w + min(0, -dx)]
+            best = min(best, float(np.abs(pa - pb).mean()))
+    return best
+
+
 def hist_dist(hist: np.ndarray, i: int, j: int) -> float:
     """Total-variation distance of two colour histograms, 0-1."""
     return float(0.5 * np.abs(hist[i] - hist[j]).sum())

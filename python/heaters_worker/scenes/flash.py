@@ -25,6 +25,7 @@ class FlashChecker:
         self.ret = float(p["flash_return"])
         self.motion = float(p["flash_motion"])
         self.min_luma = float(p["flash_luma"])
+        self.hist_lift = float(p["flash_hist_lift"])
         # frame-to-frame distances, computed once
         t = thumbs.astype(np.int16)
         self.t1 = np.zeros(self.n, dtype=np.float32)
@@ -53,11 +54,11 @@ class FlashChecker:
                 spike_t = float(self.t1[a + 1:b + 1].max())
                 spike_h = float(self.h1[a + 1:b + 1].max())
                 ret_t = thumb_dist(self.thumbs, a, b)
-                if ret_t <= self.ret * spike_t or hist_dist(self.hist, a, b) <= self.ret * spike_h:
+                if ret_t <= self.ret * spike_t:
                     return a, b
-                if self.min_luma > 0 and b - a >= 2:
-                    inner = float(self.luma[a + 1:b].max())
-                    if (inner >= max(self.luma[a], self.luma[b]) + self.min_luma
-                            and ret_t <= self.motion * self._own_change(a, b)):
-                        return a, b
+                lift = float(self.luma[a + 1:b].max()) - max(float(self.luma[a]), float(self.luma[b]))
+                if hist_dist(self.hist, a, b) <= self.ret * spike_h and lift >= self.hist_lift:
+                    return a, b
+                if self.min_luma > 0 and lift >= self.min_luma and ret_t <= self.motion * self._own_change(a, b):
+                    return a, b
         return None

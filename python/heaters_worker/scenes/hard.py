@@ -5,7 +5,9 @@ All decisions are relative to the local neighbourhood (rolling median), so susta
 must also be concentrated (inside a fade the change keeps going on the frames around) and change the
 picture, not just its detail (a keyframe's quality step at a web bitrate changes the content score of
 the full analysis frame, hardly its thumbnail), and it must not be the start or end of a flash. A
-third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours).
+third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours); a
+fourth, the quiet cut, finds small jumps in a still neighbourhood that move the colours and the edges
+(two dark or hazy shots), never on a keyframe, where an encode's own catch-up step looks alike.
 A jump that keeps the picture's edges and colours (the same picture re-exposed) is no cut either.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import edge_correlation, hist_lags, rolling_median, thumb_dist
+from .distance import edge_correlation, hist_lags, rolling_median, shifted_dist, thumb_dist
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -25,12 +27,29 @@ def _at(a: np.ndarray, i: int, default: float) -> float:
     return default if math.isnan(v) else v
 
 
-def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float) -> float:
-    """The jump from frame i-1 to i as a share of the change from i-lag to i-1+lag (1 = all of it)."""
+def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float, one_side: float = 0.0,
+                        flat_std: float = 0.0) -> tuple[float, Optional[float]]:
+    """The jump from frame i-1 to i as a share of the change from i-lag to i-1+lag (1 = all of it),
+    and, where one side is calm, its share of the change on that side alone (else None).
+
+    one_side > 0: a side is calm when it barely moves by itself (its change over the lag, the jump
+    left out, at most one_side times the other side's) and shows a picture (its frame next to the
+    jump is not flat: thumbnail std above flat_std). A cut into (or out of) fast motion changes on
+    one side only, while a fade keeps changing on both sides of a keyframe's step, and a pan that
+    turns moves alike on both. A fade into a colour is calm after its end only because the colour is
+    flat: that side does not count."""
     if lag <= 1:
-        return 1.0
+        return 1.0, None
     a, b = max(0, i - lag), min(thumbs.shape[0] - 1, i - 1 + lag)
-    return jump / max(thumb_dist(thumbs, a, b), 1e-6)
+    centred = jump / max(thumb_dist(thumbs, a, b), 1e-6)
+    if one_side > 0:
+        before, after = thumb_dist(thumbs, a, i - 1), thumb_dist(thumbs, i, b)
+        calm_before = before <= after
+        if (min(before, after) <= one_side * max(before, after)
+                and float(thumbs[i - 1 if calm_before else i].std()) > flat_std):
+            calm = thumb_dist(thumbs, a, i) if calm_before else thumb_dist(thumbs, i - 1, b)
+            return centred, jump / max(calm, 1e-6)
+    return centred, None
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -55,7 +74,13 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         by_hist = h1[i] >= thr_h and c1[i] >= p["hist_content_min"]
         thr_t = max(p["thumb_min"], p["thumb_ratio"] * boost * ref_t[i])
         by_thumb = t1[i] >= thr_t
-        if not (by_content or by_hist or by_thumb):
+        # A small jump in a still neighbourhood that moves the colours: a cut between two dark or hazy
+        # shots (little contrast to change), under every absolute floor above. Never on a keyframe:
+        # a starved encode's keyframe catching up with a picture that moved while it froze looks the same.
+        thr_q = max(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t[i])
+        thr_qh = max(p["quiet_hist"], p["quiet_ratio"] * ref_h[i])
+        by_quiet = p["quiet_ratio"] > 0 and i not in keyframes and t1[i] >= thr_q and h1[i] >= thr_qh
+        if not (by_content or by_hist or by_thumb or by_quiet):
             continue
         # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
         # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
@@ -72,23 +97,42 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         if exc:
             flashes.append(exc)
             continue
-        if conc < p["concentration"] or t1[i] < p["cut_thumb_min"]:
+        # Under the thumbnail floor only a quiet cut passes (its edges are checked below).
+        quiet_only = t1[i] < p["cut_thumb_min"]
+        if conc < p["concentration"] or (quiet_only and not by_quiet):
             continue
         # The thumbnail's jump must be most of its change over a few frames around: a web encode's
         # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
-        # the same size as a cut's at 160 px), but the fade keeps going on both sides of it.
-        tc = thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]))
+        # the same size as a cut's at 160 px), but the fade keeps going on both sides of it. A cut
+        # into fast motion keeps changing on one side only: there, the calm side is what counts.
+        tc, sided = thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]),
+                                        float(p["thumb_concentration_one_side"]), float(p["uniform_std"]))
+        moved = 1.0
         if tc < p["thumb_concentration"]:
-            continue
+            if sided is None or sided < p["thumb_concentration"]:
+                continue
+            # Passed on its calm side only. A still camera that starts a fast pan is calm on one side
+            # too: there the new frame is the old picture moved, which a small shift explains.
+            tc = sided
+            moved = shifted_dist(sig.thumbs, i - 1, i, int(p["pan_shift"])) / max(float(t1[i]), 1e-6)
+            if moved <= p["pan_moved"]:
+                continue
         # The same picture re-exposed is no cut: its edges line up and its colours hardly move. A
         # web encode's keyframe catching up with P-frames that drifted during a slow fade jumps
         # 12-17 of 255 in one frame, concentrated by every measure, but keeps the picture.
         edges = edge_correlation(sig.thumbs, i - 1, i)
+        if quiet_only and edges > p["quiet_edges"]:
+            continue
         if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
             continue
-        margin = min(max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t),
-                     conc / max(p["concentration"], 1e-6), t1[i] / max(p["cut_thumb_min"], 1e-6),
-                     tc / max(p["thumb_concentration"], 1e-6),
+        if quiet_only:
+            route = min(t1[i] / thr_q, h1[i] / max(thr_qh, 1e-6))
+            floor = p["quiet_edges"] / max(edges, 1e-6)
+        else:
+            route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t)
+            floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
+        margin = min(route, conc / max(p["concentration"], 1e-6), floor,
+                     tc / max(p["thumb_concentration"], 1e-6), moved / max(p["pan_moved"], 1e-6),
                      max(p["reexposed_edges"] / max(edges, 1e-6), h1[i] / max(p["reexposed_hist"], 1e-6)))
         strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
         cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),

@@ -1,7 +1,7 @@
 """Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
 
-Each entry is (default, kind, min, max, meaning). The defaults were tuned on the two DEVELOPMENT sets
-only (test/helpers/media/scenes/dev.ts and dev-wide.ts), never on the held-out set (heldout.ts); see
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the three DEVELOPMENT sets
+only (test/helpers/media/scenes/dev.ts, dev-wide.ts and dev-extra.ts), never on the held-out set (heldout.ts); see
 the README (Scene detection).
 src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
 agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
@@ -37,6 +37,13 @@ SPEC: dict[str, Param] = {
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
     "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
     "thumb_concentration_lag": Param(4, "int", 1, 16, "... with this lag (1 = off)"),
+    "quiet_ratio": Param(8.0, "float", 0, None, "or, off keyframes, a quiet cut: a thumbnail jump and a histogram jump of at least this many times their local medians (0 = off) ..."),
+    "quiet_thumb_min": Param(3.0, "float", 0, 255, "... the thumbnail's at least this (0-255), under cut_thumb_min (a cut between two dark or hazy shots) ..."),
+    "quiet_hist": Param(0.1, "float", 0, 1, "... the histogram's at least this (a keyframe's quality step hardly moves the colours) ..."),
+    "quiet_edges": Param(0.7, "float", -1, 1, "... and edges that do not line up across it: correlation at most this"),
+    "thumb_concentration_one_side": Param(0.2, "float", 0, 1, "... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off)"),
+    "pan_shift": Param(3, "int", 0, 8, "... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ..."),
+    "pan_moved": Param(0.5, "float", 0, 1, "... and a best shifted distance of at most this share of the jump is a pan starting, no cut"),
     "reexposed_edges": Param(0.85, "float", -1, 2, "a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off)"),
     "reexposed_hist": Param(0.5, "float", 0, 1, "... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut"),
     "thumb_min": Param(14.0, "float", 0, 255, "or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture)"),
@@ -46,6 +53,7 @@ SPEC: dict[str, Param] = {
     "flash_return": Param(0.35, "float", 0, 1, "returned if the before/after distance is at most this share of the spike"),
     "flash_motion": Param(1.3, "float", 0, None, "or, over moving pictures, at most this many times the shot's own change over the same span"),
     "flash_luma": Param(20.0, "float", 0, 255, "... and then the flash frames are at least this much brighter (0-255) than both ends"),
+    "flash_hist_lift": Param(5.0, "float", -255, 255, "a return by colours alone (the histograms, not the picture) needs the frames between at least this much brighter (0-255) than both ends (-255 = off)"),
     # --- gradual transitions (fades, dissolves, wipes), one cut at the middle of each ---
     "gradual": Param(True, "bool", None, None, "look for gradual transitions at all"),
     "gradual_lags": Param([16, 32, 64, 128, 192], "lags", 4, 512, "frame distances at which thumbnails are compared (a transition of up to about the largest one)"),

@@ -10,6 +10,7 @@ export { ensureSampleMedia, type SampleMedia } from './served.ts';
 export { DEFAULT_SAMPLE, ensureCutSample, SAMPLE_DIR, SMALL_CUT_SAMPLE, sampleCutFrames, sampleName, type SampleSpec } from './samples.ts';
 export { ensureDemoSample, ensureSceneSet, type DevName } from './scenes/dev.ts';
 export { ensureWideSet, type WideName } from './scenes/dev-wide.ts';
+export { ensureExtraSet, type ExtraName } from './scenes/dev-extra.ts';
 export { ensureHeldOutSet } from './scenes/heldout.ts';
 export { acceptanceTolerance, matchCuts, scoreOf, scoreVideo } from './scenes/score.ts';
 export type { SceneClass, SceneSet, SceneVideo } from './scenes/render.ts';

@@ -64,13 +64,19 @@ export interface SceneSet<K extends string = string> {
 
 // ---- the specs: shots (source + motion + length) joined by transitions, with flashes on top ----
 
-type Motion = 'none' | 'pan' | 'shake' | 'zoom' | 'zoomin' | 'zoomout' | 'drift' | 'fastpan';
+type Motion = 'none' | 'pan' | 'shake' | 'zoom' | 'zoomin' | 'zoomout' | 'drift' | 'fastpan'
+  /** Camera roll back and forth (up to ~0.3 rad) over the framing. */
+  | 'rotate'
+  /** Whip pans: sweeps of up to ~10% of the width per frame, back and forth. */
+  | 'whip';
 export interface Shot {
   /** An ffmpeg source (see source()) or photo:<wallpaper name>[@cx,cy] (a still moved by `motion`). */
   src: string;
   frames: number;
   motion?: Motion;
   noise?: number;
+  /** Exposure: dark (an underexposed, dim shot) or flat (low contrast, a hazy or grey shot). */
+  tone?: 'dark' | 'flat';
 }
 /** How a shot is joined to the previous one: a hard cut or an xfade transition of N frames. */
 export type Join = { cut: 'hard' } | { cut: 'gradual'; transition: string; length: number };
@@ -83,6 +89,8 @@ export interface VideoSpec {
   /** Web-style constant bitrate, in bits per pixel per frame (e.g. 0.05 ~ 1.4 Mb/s at 720p30);
    * absent: x264 crf 20. */
   bpp?: number;
+  /** x264's longest GOP in frames (-g); absent: x264's default, 250. */
+  keyint?: number;
 }
 
 export const HARD: Join = { cut: 'hard' };
@@ -121,6 +129,8 @@ function photoChain(spec: string, motion: Motion, frames: number, w: number, h: 
     case 'zoom': case 'zoomin': z = `1.05+0.6*on/${F}`; break;
     case 'zoomout': z = `1.65-0.6*on/${F}`; break;
     case 'shake': z = '1.3'; cx = `${cx0}+0.05*sin(on*1.7)*cos(on*0.31)`; cy = `${cy0}+0.04*sin(on*2.3+1)*cos(on*0.47)`; break;
+    case 'rotate': z = '1.4'; cx = `${cx0}+0.02*sin(on*0.11)`; break; // the roll itself is applied after zoompan
+    case 'whip': z = '1.8'; cx = `${cx0}+0.22*sin(on*0.3)`; cy = `${cy0}+0.03*sin(on*0.13)`; break;
   }
   const clampX = `max(0,min(iw-iw/zoom,(${cx})*iw-iw/zoom/2))`;
   const clampY = `max(0,min(ih-ih/zoom,(${cy})*ih-ih/zoom/2))`;
@@ -129,7 +139,12 @@ function photoChain(spec: string, motion: Motion, frames: number, w: number, h: 
   const up = Math.min(4, 5120 / w);
   const uw = Math.round((w * up) / 2) * 2, uh = Math.round((h * up) / 2) * 2;
   return `movie=filename=${photoPath(name!)},scale=${uw}:${uh}:force_original_aspect_ratio=increase:flags=bicubic,crop=${uw}:${uh},` +
-    `zoompan=z='${z}':x='${clampX}':y='${clampY}':d=${F}:s=${w}x${h}:fps=${fps}`;
+    `zoompan=z='${z}':x='${clampX}':y='${clampY}':d=${F}:s=${w}x${h}:fps=${fps}` + (motion === 'rotate' ? `,${roll(w, h)}` : '');
+}
+
+/** A camera roll of up to ~0.3 rad back and forth, zoomed in enough (1.6x) that no corner shows. */
+function roll(w: number, h: number): string {
+  return `scale=${Math.round((w * 1.6) / 2) * 2}:${Math.round((h * 1.6) / 2) * 2}:flags=bicubic,rotate=a='0.3*sin(n*0.08)':ow=${w}:oh=${h}:bilinear=1`;
 }
 
 function source(spec: string, w: number, h: number, fps: number, seed: number): string {
@@ -199,6 +214,12 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
       chain = `${source(shot.src, w, h, fps, i + 1)},zoompan=z='1+0.04*on':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=${w}x${h}:fps=${fps}`;
       break;
     }
+    case 'rotate': chain = `${source(shot.src, w, h, fps, i + 1)},${roll(w, h)}`; break;
+    case 'whip': {
+      // Sweeps across a scene three times as wide: up to ~10% of the width per frame.
+      chain = `${source(shot.src, w * 3, h, fps, i + 1)},crop=${w}:${h}:x='(iw-ow)*(0.5+0.5*sin(n*0.3+${i}))':y=0`;
+      break;
+    }
     case 'zoomin':
     case 'zoomout': {
       // A slow, smooth zoom (1x to 1.5x over the shot) into or out of the first frame held still.
@@ -210,6 +231,8 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
     }
   }
   const noise = shot.noise ? `,noise=alls=${shot.noise}:allf=t:all_seed=${1000 + i}` : '';
+  if (shot.tone === 'dark') chain += ',eq=brightness=-0.22:contrast=0.55';
+  if (shot.tone === 'flat') chain += ',eq=contrast=0.35:brightness=0.05';
   return `${chain},setsar=1,format=yuv420p${noise},trim=end_frame=${shot.frames},setpts=N/${fps}/TB,settb=1/${fps}`;
 }
 
@@ -273,11 +296,12 @@ export async function ensureSet<K extends string>(setName: string, specs: Record
   return { dir, width, height, fps, videos };
 }
 
-/** Web-style rate control: a constant bitrate with a short VBV, like a streaming upload. */
+/** Web-style rate control: a constant bitrate with a short VBV, like a streaming upload; a GOP cap if given. */
 function rateArgs(spec: VideoSpec, width: number, height: number, fps: number): string[] {
-  if (!spec.bpp) return ['-crf', '20'];
+  const gop = spec.keyint ? ['-g', String(spec.keyint)] : [];
+  if (!spec.bpp) return ['-crf', '20', ...gop];
   const kbps = Math.round((spec.bpp * width * height * fps) / 1000);
-  return ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`];
+  return ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`, ...gop];
 }
 
 /** Render every spec of a set into `dir`: <name>.mp4 and its ground truth, <name>.json. */

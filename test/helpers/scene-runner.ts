@@ -1,0 +1,39 @@
+// Detecting a scene set's videos through the real worker pool, for the scene-set tests
+// (scenes-wide, scenes-extra): each (video, parameters) is detected once, and a class is scored at
+// the acceptance (helpers/media/scenes/score.ts).
+import type { PythonPool } from '../../src/pool/index.ts';
+import { DetectScenesArgs, DetectScenesResult, type DetectParams } from '../../src/scenes/schema.ts';
+import { scoreOf, scoreVideo, type SceneSet, type SceneVideo } from './media/index.ts';
+
+export interface SceneRunner {
+  /** The cut frames of one video with these parameter overrides. */
+  cutsOf(v: SceneVideo, params?: Partial<DetectParams>): Promise<number[]>;
+  /** F1 and false cuts of one class of the set with the defaults, and every video's cuts for a message. */
+  classF1(cls: SceneVideo['cls']): Promise<{ f1: number; fp: number; detail: string }>;
+}
+
+export function sceneRunner(pool: () => PythonPool, set: () => SceneSet): SceneRunner {
+  const detected = new Map<string, Promise<number[]>>();
+  const cutsOf = (v: SceneVideo, params: Partial<DetectParams> = {}): Promise<number[]> => {
+    const key = `${v.name} ${JSON.stringify(params)}`;
+    let p = detected.get(key);
+    if (!p) {
+      const args = DetectScenesArgs.parse({ path: v.path, fps: v.fps, frame_count: v.frames, keyframe_times: v.keyframeTimes, params });
+      p = pool().run('detect_scenes', args, { timeoutMs: 120_000 }).then((raw) => DetectScenesResult.parse(raw).cuts.map((c) => c.frame));
+      detected.set(key, p);
+    }
+    return p;
+  };
+  const classF1 = async (cls: SceneVideo['cls']) => {
+    let tp = 0, fp = 0, fn = 0;
+    const detail: string[] = [];
+    for (const v of Object.values(set().videos).filter((x) => x.cls === cls)) {
+      const got = await cutsOf(v);
+      const s = scoreVideo(got, v);
+      tp += s.tp; fp += s.fp; fn += s.fn;
+      detail.push(`${v.name}: got ${got.join(',')} want ${v.cuts.map((c) => c.frame).join(',')}`);
+    }
+    return { f1: scoreOf({ tp, fp, fn }).f1, fp, detail: detail.join('; ') };
+  };
+  return { cutsOf, classF1 };
+}
