@@ -79,7 +79,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # a starved encode's keyframe catching up with a picture that moved while it froze looks the same.
         thr_q = max(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t[i])
         thr_qh = max(p["quiet_hist"], p["quiet_ratio"] * ref_h[i])
-        by_quiet = p["quiet_ratio"] > 0 and i not in keyframes and t1[i] >= thr_q and h1[i] >= thr_qh
+        by_quiet = (p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"]
+                    and h1[i] >= thr_qh)
         if not (by_content or by_hist or by_thumb or by_quiet):
             continue
         # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
