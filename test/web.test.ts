@@ -442,7 +442,11 @@ describe('per-site limits', () => {
       const from = logs.length;
       const fullDeferrals = () => (logs.slice(from).match(/"reason":"site full"[^\n]*download deferred: site busy/g) ?? []).length;
       const { videoId } = await daemon.ingest(site.url('/heaters-test/video/c3'));
+      const counted = async () => (await daemon.deps.metrics.registry.getSingleMetric('heaters_download_deferrals_total')?.get())
+        ?.values.find((x) => x.labels.site === '127.0.0.1' && x.labels.reason === 'site full')?.value ?? 0;
+      const before = await counted();
       await until('two deferrals while the slot is held', () => fullDeferrals() >= 2);
+      assert.ok((await counted()) - before >= 2, 'the deferrals are counted in heaters_download_deferrals_total');
       const releasedAt = Date.now();
       assert.deepEqual(site.seen.filter((x) => x.path === media), [], 'no media request while the slot is held');
       await held.slot.release();

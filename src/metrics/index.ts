@@ -44,6 +44,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly downloadDeferrals = new Counter({
+    name: 'heaters_download_deferrals_total',
+    help: 'Downloads sent again for later because their site was busy, by site and reason (site full, start spacing, cooldown)',
+    labelNames: ['site', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly hostId: string;
 
   constructor(hostId: string) {

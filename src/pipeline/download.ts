@@ -56,6 +56,7 @@ export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetad
       await deps.boss.send(QUEUES.download, { ...data, ...counts }, { db: inTx(tx), startAfter: until, ...downloadGroup(deps.cfg, site) });
       await deps.boss.complete(job.name, job.id, { deferredUntil: until.toISOString(), reason }, { db: inTx(tx) });
     });
+    deps.metrics.downloadDeferrals.inc({ site, reason: reason.startsWith('cooldown') ? 'cooldown' : reason });
     deps.logger.info({ videoId, site, until, reason }, 'download deferred: site busy');
   };
 
