@@ -43,17 +43,16 @@ const stage = defineStage('download', DownloadJob, async (ctx) => {
 });
 
 export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetadata<unknown>): Promise<void> {
-  const data = job.data as { videoId?: unknown; siteDeferrals?: unknown; slotWaits?: unknown } | null;
+  const data = job.data as { videoId?: unknown; siteDeferrals?: unknown } | null;
   const deferrals = typeof data?.siteDeferrals === 'number' ? data.siteDeferrals : 0;
-  const slotWaits = typeof data?.slotWaits === 'number' ? data.slotWaits : 0;
   const origin = typeof data?.videoId === 'string' ? await getVideoOrigin(deps.db, data.videoId).catch(() => undefined) : undefined;
   const site = origin?.site;
   if (!site || typeof data?.videoId !== 'string') return stage(deps, job);
   const videoId = data.videoId;
 
-  const defer = async (until: Date, reason: string, counts: { siteDeferrals: number; slotWaits: number }) => {
+  const defer = async (until: Date, reason: string, siteDeferrals: number) => {
     await withTransaction(deps.db, async (tx) => {
-      await deps.boss.send(QUEUES.download, { ...data, ...counts }, { db: inTx(tx), startAfter: until, ...downloadGroup(deps.cfg, site) });
+      await deps.boss.send(QUEUES.download, { ...data, siteDeferrals }, { db: inTx(tx), startAfter: until, ...downloadGroup(deps.cfg, site) });
       await deps.boss.complete(job.name, job.id, { deferredUntil: until.toISOString(), reason }, { db: inTx(tx) });
     });
     deps.metrics.downloadDeferrals.inc({ site, reason: reason.startsWith('cooldown') ? 'cooldown' : reason });
@@ -64,13 +63,14 @@ export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetad
   let slot: SiteSlot | undefined;
   if (deps.siteSlots) {
     const answer = await deps.siteSlots.take(site, siteConcurrency(deps.cfg, site));
-    if (!answer.ok) return defer(new Date(Date.now() + SLOT_RETRY_MS), answer.reason, { siteDeferrals: deferrals, slotWaits: slotWaits + 1 });
+    // Not counted against MAX_DEFERRALS: a full site has a live download, which ends.
+    if (!answer.ok) return defer(new Date(Date.now() + SLOT_RETRY_MS), answer.reason, deferrals);
     slot = answer.slot;
   }
   try {
     if (deferrals < MAX_DEFERRALS) {
       const gate = await claimSiteStart(deps.db, site, siteIntervalMs(deps.cfg, site));
-      if (!gate.ok) return await defer(gate.until, gate.reason, { siteDeferrals: deferrals + 1, slotWaits });
+      if (!gate.ok) return await defer(gate.until, gate.reason, deferrals + 1);
     }
     return await stage(deps, job);
   } finally {

@@ -72,13 +72,6 @@ export class SiteSlots {
     return { ok: false, reason: 'site full' };
   }
 
-  /** Slots held by this process, by site (for tests and status). */
-  heldBy(site: string): number {
-    let n = 0;
-    for (const key of this.held) if (key.startsWith(`${site}\u0000`)) n++;
-    return n;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     const c = this.client;
