@@ -8,10 +8,12 @@
 // `npm run bench:scenes`, not here.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
 import type { PythonPool } from '../src/pool/index.ts';
 import type { DetectParams } from '../src/scenes/schema.ts';
 import { ensureExtraSet, scoreVideo, type ExtraName, type SceneSet } from './helpers/media/index.ts';
-import { startTestPool } from './helpers/pool.ts';
+import { REPO_ROOT } from './helpers/common.ts';
+import { PYTHON, startTestPool } from './helpers/pool.ts';
 import { sceneRunner } from './helpers/scene-runner.ts';
 
 let pool: PythonPool;
@@ -81,4 +83,17 @@ describe("detector 2.3.0's changes, each switched off", () => {
   test('a return by colours alone needs a brightening: without it a cut out of a whip into another framing of the same picture is taken for the end of a flash', async () => {
     await needs('x_hard_a', 122, { flash_hist_lift: -255 });
   });
+});
+
+test('scene_eval.py --hard-features (the README figures\' tool) reports the calm-side share of the cuts into whips', async () => {
+  const r = await execa(PYTHON, ['python/tools/scene_eval.py', set.dir, '--hard-features', '--json'], {
+    cwd: REPO_ROOT, env: { PYTHONPATH: 'python' }, reject: false, all: true,
+  });
+  assert.equal(r.exitCode, 0, r.all);
+  const out = JSON.parse(r.stdout) as { hard_features: Array<{ video: string; frame: number; real: boolean; thumb_concentration: number; calm_side: number | null }> };
+  for (const [video, frame] of [['x_motion_a', 385], ['x_motion_b', 215]] as const) {
+    const f = out.hard_features.find((x) => x.video === video && Math.abs(x.frame - frame) <= 1);
+    assert.ok(f?.real, `${video} ${frame} listed as a real cut`);
+    assert.ok(f.thumb_concentration < 0.8 && (f.calm_side ?? 0) >= 0.8, JSON.stringify(f));
+  }
 });

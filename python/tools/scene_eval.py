@@ -140,8 +140,11 @@ def main() -> int:
                 for gi, c in enumerate(cuts):
                     if c["kind"] == "hard":
                         i = c["frame"]
+                        centred, calm = thumb_concentration(sig.thumbs, i, lag, thumb_dist(sig.thumbs, i - 1, i),
+                                                            float(params["thumb_concentration_one_side"]), float(params["uniform_std"]))
                         features.append({"set": name, "video": truth["name"], "frame": i, "real": gi not in fps_,
-                                         "thumb_concentration": round(thumb_concentration(sig.thumbs, i, lag, thumb_dist(sig.thumbs, i - 1, i)), 3),
+                                         "thumb_concentration": round(centred, 3),
+                                         "calm_side": None if calm is None else round(calm, 3),
                                          "edges": round(edge_correlation(sig.thumbs, i - 1, i), 3),
                                          "hist": round(hist_dist(sig.hist, i - 1, i), 3)})
             if not heldout:
@@ -153,8 +156,9 @@ def main() -> int:
         return 0
     if features:
         for r in sorted(features, key=lambda r: (r["real"], -r["edges"])):
+            calm = "" if r["calm_side"] is None else f" calm_side={r['calm_side']:.2f}"
             print(f"hard {'real ' if r['real'] else 'FALSE'} {r['set']:>40} {r['video']:<14} {r['frame']:>5} "
-                  f"thumb_conc={r['thumb_concentration']:.2f} edges={r['edges']:.2f} hist={r['hist']:.2f}")
+                  f"thumb_conc={r['thumb_concentration']:.2f}{calm} edges={r['edges']:.2f} hist={r['hist']:.2f}")
         real = [r for r in features if r["real"]]
         if real:
             print(f"real hard cuts: {len(real)}, thumb_conc >= {min(r['thumb_concentration'] for r in real):.2f}; "
