@@ -4,11 +4,12 @@
 // send, notifyWorker after each job) on one embedded PostgreSQL; R rounds of two jobs of one group
 // sent at once, each held H ms. Counts how often a second job of the group was admitted while one
 // ran. Mode "boss": pg-boss alone; mode "slots": a handler first takes a slot and, finding the site
-// full, sends the job again 1 s later, as the download stage does. Both modes run, one after the other.
+// full, sends the job again SLOT_RETRY_MS later, as the download stage does. Both modes run, one after the other.
 //   node scripts/bench-site-slots.ts [--rounds 30] [--hold-ms 300] [--json]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Job } from 'pg-boss';
+import { SLOT_RETRY_MS } from '../src/pipeline/download.ts';
 import { QUEUES, createQueues, startBoss } from '../src/queue/index.ts';
 import { SiteSlots } from '../src/sources/index.ts';
 import { testLogger } from '../test/helpers/common.ts';
@@ -36,7 +37,7 @@ async function run(mode: 'boss' | 'slots') {
             const a = await slots.take(SITE, 1);
             if (!a.ok) {
               s.deferred++;
-              await boss.send(QUEUES.download, job.data, { group: { id: SITE }, startAfter: new Date(Date.now() + 1000) });
+              await boss.send(QUEUES.download, job.data, { group: { id: SITE }, startAfter: new Date(Date.now() + SLOT_RETRY_MS) });
               return;
             }
             slot = a.slot;

@@ -410,15 +410,15 @@ describe('per-site limits', () => {
       const a2 = await a.take('slots.example', 2);
       assert.ok(a1.ok && a1.slot && a2.ok && a2.slot);
       assert.notEqual(a1.slot.index, a2.slot.index, 'one process gets two different slots (its own locks are re-entrant)');
-      assert.deepEqual(await a.take('slots.example', 2), { ok: false, reason: 'site full' });
-      assert.deepEqual(await b.take('slots.example', 2), { ok: false, reason: 'site full' }, 'the other daemon sees the site full');
+      assert.deepEqual(await a.take('slots.example', 2), { ok: false, wait: 'site full', reason: 'site full' });
+      assert.deepEqual(await b.take('slots.example', 2), { ok: false, wait: 'site full', reason: 'site full' }, 'the other daemon sees the site full');
       const other = await b.take('other.example', 2);
       assert.ok(other.ok && other.slot, 'another site is unaffected');
       await a1.slot.release();
       const b1 = await b.take('slots.example', 2);
       assert.ok(b1.ok && b1.slot, 'a released slot is free for the other daemon');
       assert.equal(b1.slot.index, a1.slot.index);
-      assert.deepEqual(await a.take('slots.example', 2), { ok: false, reason: 'site full' });
+      assert.deepEqual(await a.take('slots.example', 2), { ok: false, wait: 'site full', reason: 'site full' });
       // Daemon A killed mid-download: its session ends, and its slot with it.
       const killed = await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'heaters-site-slots:slots-a'`);
       assert.equal(killed.rowCount, 1);
@@ -465,12 +465,16 @@ describe('per-site limits', () => {
     assert.equal(second.ok, false);
     if (!second.ok) {
       assert.equal(second.reason, 'start spacing');
+      assert.equal(second.wait, 'start spacing');
       assert.ok(Math.abs(second.until.getTime() - Date.now() - 60_000) < 5_000);
     }
     await startCooldown(db, 'cool.example', 60_000, 'HTTP 429 from https://cool.example/v');
     const cooling = await claimSiteStart(db, 'cool.example', 0);
     assert.equal(cooling.ok, false);
-    if (!cooling.ok) assert.match(cooling.reason, /^cooldown: HTTP 429/);
+    if (!cooling.ok) {
+      assert.match(cooling.reason, /^cooldown: HTTP 429/);
+      assert.equal(cooling.wait, 'cooldown');
+    }
   });
 
   test('sites fold aliases; generic files of one name under two paths have two keys', async () => {

@@ -12,7 +12,7 @@ import { DownloadError } from '../download/index.ts';
 import { redactText } from '../log/index.ts';
 import { QUEUES } from '../queue/names.ts';
 import { claimSiteStart, downloadGroup, getVideoOrigin, siteConcurrency, siteIntervalMs, startCooldown } from '../sources/index.ts';
-import type { SiteSlot } from '../sources/index.ts';
+import type { SiteSlot, SiteWait } from '../sources/index.ts';
 import type { Deps } from './deps.ts';
 import { DownloadJob } from './jobs.ts';
 import { fetchSource } from './source.ts';
@@ -23,7 +23,7 @@ import { inTx } from '../queue/tx.ts';
 const MAX_DEFERRALS = 50;
 /** A download that lost the race for its site's last slot tries again this much later; pg-boss's
  * group limit holds the new job back until the site's running download ends anyway. */
-const SLOT_RETRY_MS = 1000;
+export const SLOT_RETRY_MS = 1000;
 
 const stage = defineStage('download', DownloadJob, async (ctx) => {
   try {
@@ -50,12 +50,12 @@ export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetad
   if (!site || typeof data?.videoId !== 'string') return stage(deps, job);
   const videoId = data.videoId;
 
-  const defer = async (until: Date, reason: string, siteDeferrals: number) => {
+  const defer = async (until: Date, wait: SiteWait, reason: string, siteDeferrals: number) => {
     await withTransaction(deps.db, async (tx) => {
       await deps.boss.send(QUEUES.download, { ...data, siteDeferrals }, { db: inTx(tx), startAfter: until, ...downloadGroup(deps.cfg, site) });
       await deps.boss.complete(job.name, job.id, { deferredUntil: until.toISOString(), reason }, { db: inTx(tx) });
     });
-    deps.metrics.downloadDeferrals.inc({ site, reason: reason.startsWith('cooldown') ? 'cooldown' : reason });
+    deps.metrics.downloadDeferrals.inc({ site, reason: wait });
     deps.logger.info({ videoId, site, until, reason }, 'download deferred: site busy');
   };
 
@@ -64,13 +64,13 @@ export async function downloadStage(deps: Deps, job: Job<unknown> | JobWithMetad
   if (deps.siteSlots) {
     const answer = await deps.siteSlots.take(site, siteConcurrency(deps.cfg, site));
     // Not counted against MAX_DEFERRALS: a full site has a live download, which ends.
-    if (!answer.ok) return defer(new Date(Date.now() + SLOT_RETRY_MS), answer.reason, deferrals);
+    if (!answer.ok) return defer(new Date(Date.now() + SLOT_RETRY_MS), answer.wait, answer.reason, deferrals);
     slot = answer.slot;
   }
   try {
     if (deferrals < MAX_DEFERRALS) {
       const gate = await claimSiteStart(deps.db, site, siteIntervalMs(deps.cfg, site));
-      if (!gate.ok) return await defer(gate.until, gate.reason, deferrals + 1);
+      if (!gate.ok) return await defer(gate.until, gate.wait, gate.reason, deferrals + 1);
     }
     return await stage(deps, job);
   } finally {

@@ -90,7 +90,10 @@ export async function startCooldown(db: Db, site: string, ms: number, reason: st
  * May a download on this site start now? Atomically: no cooldown in force and at least `intervalMs`
  * since the last start (then this start is recorded), else the time to try again.
  */
-export async function claimSiteStart(db: Db, site: string, intervalMs: number): Promise<{ ok: true } | { ok: false; until: Date; reason: string }> {
+/** Why a download must wait for its site: the start gate's two answers, and the slots' (slots.ts). */
+export type SiteWait = 'cooldown' | 'start spacing' | 'site full';
+
+export async function claimSiteStart(db: Db, site: string, intervalMs: number): Promise<{ ok: true } | { ok: false; until: Date; wait: SiteWait; reason: string }> {
   await db.query(`INSERT INTO heaters.sites (site) VALUES ($1) ON CONFLICT (site) DO NOTHING`, [site]);
   const granted = await db.query(
     `UPDATE heaters.sites SET last_start_at = now()
@@ -108,8 +111,8 @@ export async function claimSiteStart(db: Db, site: string, intervalMs: number): 
     [site, intervalMs],
   );
   const r = rows[0]!;
-  if (r.cooling && r.cooldown_until) return { ok: false, until: r.cooldown_until, reason: `cooldown: ${r.cooldown_reason ?? 'rate limited'}` };
-  return { ok: false, until: r.next_start ?? new Date(), reason: 'start spacing' };
+  if (r.cooling && r.cooldown_until) return { ok: false, until: r.cooldown_until, wait: 'cooldown', reason: `cooldown: ${r.cooldown_reason ?? 'rate limited'}` };
+  return { ok: false, until: r.next_start ?? new Date(), wait: 'start spacing', reason: 'start spacing' };
 }
 
 export type SiteState = { site: string; cooldownUntil: Date | null; rateLimitedTotal: number; lastStartAt: Date | null };

@@ -17,4 +17,4 @@ export {
   setVideoOrigin,
   startCooldown,
 } from './db.ts';
-export type { EntryLink, SiteState, SourceEntry, SourceInput, VideoOrigin } from './db.ts';
+export type { EntryLink, SiteState, SiteWait, SourceEntry, SourceInput, VideoOrigin } from './db.ts';

@@ -19,7 +19,7 @@ export interface SiteSlot {
 export type SlotAnswer =
   | { ok: true; slot: SiteSlot }
   /** Every slot of the site is held by a running download (here or on another daemon). */
-  | { ok: false; reason: 'site full' }
+  | { ok: false; wait: 'site full'; reason: 'site full' }
   /** The slot connection could not be opened: pg-boss's group limit is the only guard. */
   | { ok: true; slot: undefined; unguarded: string };
 
@@ -69,7 +69,7 @@ export class SiteSlots {
       if (got) return { ok: true, slot: this.slot(client, site, index, key) };
       this.held.delete(key);
     }
-    return { ok: false, reason: 'site full' };
+    return { ok: false, wait: 'site full', reason: 'site full' };
   }
 
   async stop(): Promise<void> {
