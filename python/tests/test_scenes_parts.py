@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
-from heaters_worker.scenes.distance import brightness, edge_correlation, shifted_dist  # noqa: E402
+from heaters_worker.scenes.distance import brightness, edge_correlation, rolling_median, shifted_dist  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
 from heaters_worker.scenes.hard import thumb_concentration  # noqa: E402
@@ -289,3 +289,91 @@ def test_every_cut_carries_a_confidence():
     cuts = cuts_of(frames)
     assert cuts and all(0.0 <= c["confidence"] <= 1.0 for c in cuts)
     assert set(cuts[0]) == {"frame", "score", "kind", "confidence"}
+
+
+# --- the decision pass's fast paths give the plain computation's answers ---
+
+def _mixed_frames():
+    """Cuts, flashes over a still and a pan, a strobe, a crossfade and a dark quiet cut: every route."""
+    a, b, c = m.texture(1), m.texture(2), m.texture(3)
+    dark = (m.texture(4) * 0.12).astype(np.uint8)
+    frames = m.still(a, 30) + m.flash(m.pan(b, 40, speed=2.0), 10, 4) + m.flash(m.still(c, 30), 8, 6, strobe=True)
+    frames += m.crossfade(m.still(a, 30), m.pan(c, 30), 20) + m.still(dark, 25) + m.still(np.roll(dark, 9, axis=1), 25)
+    return m.noisy(frames, 2.0)
+
+
+def test_hard_cuts_visit_every_frame_that_the_full_loop_would(monkeypatch):
+    from heaters_worker.scenes import hard
+    sig, p = m.signals(_mixed_frames()), resolve(None)
+    keyframes = {30, 70, 100, 150}
+    fast = detector.detect(sig, p, keyframes)
+    assert fast, "the mixed clip has cuts"
+    monkeypatch.setattr(hard, "_candidates", lambda c1, *rest: range(1, c1.shape[0]))
+    assert detector.detect(sig, p, keyframes) == fast
+
+
+def _excursion_plain(fc: FlashChecker, i: int):
+    """FlashChecker.excursion as first written: every pair's distances from the stored signals."""
+    from heaters_worker.scenes.distance import hist_dist, thumb_dist
+    for a in range(i - 1, max(-1, i - 2 - fc.max_flash), -1):
+        for b in range(i, min(fc.n, a + fc.max_flash + 2)):
+            if b - a < 2:
+                continue
+            spike_t, spike_h = float(fc.t1[a + 1:b + 1].max()), float(fc.h1[a + 1:b + 1].max())
+            ret_t = thumb_dist(fc.thumbs, a, b)
+            if ret_t <= fc.ret * spike_t:
+                return a, b
+            lift = float(fc.luma[a + 1:b].max()) - max(float(fc.luma[a]), float(fc.luma[b]))
+            if hist_dist(fc.hist, a, b) <= fc.ret * spike_h and lift >= fc.hist_lift:
+                return a, b
+            if fc.min_luma > 0 and lift >= fc.min_luma and ret_t <= fc.motion * fc._own_change(a, b):
+                return a, b
+    return None
+
+
+def test_flash_excursions_match_the_plain_computation_at_every_frame():
+    sig = m.signals(_mixed_frames())
+    fc = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(None))
+    found = [fc.excursion(i) for i in range(1, sig.frames)]
+    assert any(found), "the mixed clip has flashes"
+    assert found == [_excursion_plain(fc, i) for i in range(1, sig.frames)]
+
+
+def test_rolling_median_skips_nans_and_is_the_plain_median_without_them():
+    x = np.array([5, 1, 9, 2, 7, 3, 8], dtype=np.float32)
+    assert rolling_median(x, 1).tolist() == [5, 5, 2, 7, 3, 7, 8]
+    x[2] = np.nan
+    assert rolling_median(x, 1).tolist() == [5, 3, 1.5, 4.5, 3, 7, 8]
+
+
+def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
+    """The four routes' thresholds frame by frame, in scalar arithmetic as hard_cuts' loop has them."""
+    out = []
+    for i in range(1, c1.shape[0]):
+        boost = p["keyframe_boost"] if i in keyframes else 1.0
+        thr_c = max(p["content_min"], p["content_ratio"] * boost * ref_c[i])
+        thr_h = max(p["hist_min"], p["hist_ratio"] * boost * ref_h[i] + p["hist_floor"])
+        thr_t = max(p["thumb_min"], p["thumb_ratio"] * boost * ref_t[i])
+        thr_q = max(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t[i])
+        thr_qh = max(p["quiet_hist"], p["quiet_ratio"] * ref_h[i])
+        if (c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t
+                or (p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"] and h1[i] >= thr_qh)):
+            out.append(i)
+    return out
+
+
+@pytest.mark.parametrize("overrides", [
+    {}, {"content_ratio": 1.5, "content_min": 4}, {"hist_ratio": 1.5, "hist_min": 0.05},
+    {"thumb_ratio": 1.5, "thumb_min": 2}, {"quiet_ratio": 2, "quiet_thumb_min": 0.5, "quiet_hist": 0.01}])
+def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
+    from heaters_worker.scenes import hard
+    from heaters_worker.scenes.distance import hist_lags
+    sig, p = m.signals(_mixed_frames()), resolve(overrides or None)
+    c1, h1 = np.nan_to_num(sig.content[1]), np.nan_to_num(hist_lags(sig.hist)[1])
+    t1 = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p).t1
+    w = int(p["window"])
+    refs = (rolling_median(c1, w), rolling_median(h1, w), rolling_median(t1, w))
+    keyframes = {30, 70, 100, 150}
+    got = hard._candidates(c1, h1, t1, *refs, p, keyframes)
+    assert got == _routes_plain(c1, h1, t1, *refs, p, keyframes)
+    assert len(got) > 4, "more candidates than cuts: the thresholds are what is compared"

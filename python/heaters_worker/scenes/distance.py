@@ -68,7 +68,8 @@ def rolling_median(x: np.ndarray, half: int) -> np.ndarray:
         return x.copy()
     padded = np.pad(x, half, mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    return np.nanmedian(windows, axis=1)
+    # The same values either way; np.median is ~10x faster than nanmedian's masked-array path.
+    return np.nanmedian(windows, axis=1) if np.isnan(x).any() else np.median(windows, axis=1)
 
 
 def rolling_max(x: np.ndarray, half: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import hist_dist, thumb_dist
+from .distance import thumb_dist
 
 
 class FlashChecker:
@@ -33,6 +33,8 @@ class FlashChecker:
         if self.n > 1:
             self.t1[1:] = np.abs(t[1:] - t[:-1]).reshape(self.n - 1, -1).mean(axis=1)
             self.h1[1:] = 0.5 * np.abs(hist[1:] - hist[:-1]).sum(axis=1)
+        # The same as Python floats: excursion() reads them one at a time, up to 66 per candidate.
+        self._t1, self._h1, self._luma = self.t1.tolist(), self.h1.tolist(), luma.tolist()
 
     def _own_change(self, a: int, b: int) -> float:
         """How much the shot changes by itself over b - a frames, just before a or just after b (the
@@ -45,19 +47,35 @@ class FlashChecker:
             sides.append(thumb_dist(self.thumbs, b, b + lag))
         return min(sides) if sides else 0.0
 
+    def _from(self, a: int, lo: int, hi: int) -> tuple[list[float], list[float]]:
+        """thumb_dist(a, b) and hist_dist(a, b) for b in lo..hi-1, as Python floats."""
+        t = self.thumbs
+        d = np.abs(t[lo:hi].astype(np.int16) - t[a].astype(np.int16)).reshape(hi - lo, -1).sum(axis=1)
+        h = 0.5 * np.abs(self.hist[lo:hi] - self.hist[a]).sum(axis=1)
+        return (d / t[a].size).tolist(), h.tolist()
+
     def excursion(self, i: int) -> Optional[tuple[int, int]]:
         """(a, b) when the jump at i starts or ends a flash between a and b, else None."""
+        t1, h1, luma = self._t1, self._h1, self._luma
         for a in range(i - 1, max(-1, i - 2 - self.max_flash), -1):
-            for b in range(i, min(self.n, a + self.max_flash + 2)):
-                if b - a < 2:
+            # The spikes over a+1..b and the brightest frame over a+1..b-1, kept as b grows.
+            spike_t = spike_h = peak = float("-inf")
+            first, end = max(i, a + 2), min(self.n, a + self.max_flash + 2)  # b in first..end-1
+            if end <= first:
+                continue
+            # Both ends' distances for every b at once (thumb_dist and hist_dist, the same values)
+            ret_all, hist_all = self._from(a, first, end)
+            for b in range(a + 1, end):
+                if b - a >= 2:
+                    peak = max(peak, luma[b - 1])
+                spike_t, spike_h = max(spike_t, t1[b]), max(spike_h, h1[b])
+                if b < first:
                     continue
-                spike_t = float(self.t1[a + 1:b + 1].max())
-                spike_h = float(self.h1[a + 1:b + 1].max())
-                ret_t = thumb_dist(self.thumbs, a, b)
+                ret_t = ret_all[b - first]
                 if ret_t <= self.ret * spike_t:
                     return a, b
-                lift = float(self.luma[a + 1:b].max()) - max(float(self.luma[a]), float(self.luma[b]))
-                if hist_dist(self.hist, a, b) <= self.ret * spike_h and lift >= self.hist_lift:
+                lift = peak - max(luma[a], luma[b])
+                if hist_all[b - first] <= self.ret * spike_h and lift >= self.hist_lift:
                     return a, b
                 if self.min_luma > 0 and lift >= self.min_luma and ret_t <= self.motion * self._own_change(a, b):
                     return a, b

@@ -33,6 +33,7 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         hist[a + 1:b] = hist[a]
     hard_frames = np.array(sorted(h["frame"] for h in hard), dtype=np.int64)
     cands = []
+    sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in p["gradual_lags"]:
         half = k // 2
         if n <= k + 2:
@@ -44,12 +45,14 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         # How much the picture changes anyway just outside the window, over a shorter span s
         # (a longer one would reach into the neighbouring shots): motion saturates within s frames.
         sl = min(k, side_lag)
-        ls = np.full(n, np.nan, dtype=np.float32)
-        hs = np.full(n, np.nan, dtype=np.float32)
-        ls[sl:] = lag_distance(thumbs, sl)  # D(i, i-sl), indexed by i
-        hs[sl:] = 0.5 * np.abs(hist[sl:] - hist[:-sl]).sum(axis=1)
-        # Max over a few neighbouring pairs: one pair of a shaking camera may happen to line up.
-        ls, hs = rolling_max(ls, side_spread), rolling_max(hs, side_spread)
+        if sl not in sides:  # the same for every lag from side_lag up
+            ls = np.full(n, np.nan, dtype=np.float32)
+            hs = np.full(n, np.nan, dtype=np.float32)
+            ls[sl:] = lag_distance(thumbs, sl)  # D(i, i-sl), indexed by i
+            hs[sl:] = 0.5 * np.abs(hist[sl:] - hist[:-sl]).sum(axis=1)
+            # Max over a few neighbouring pairs: one pair of a shaking camera may happen to line up.
+            sides[sl] = rolling_max(ls, side_spread), rolling_max(hs, side_spread)
+        ls, hs = sides[sl]
         # left: D(m-half-sl, m-half) = ls[m-half]; right: D(m+half, m+half+sl) = ls[m+half+sl]
         idx = np.arange(n)
         left, right = idx - half, idx + half + sl

@@ -52,6 +52,30 @@ def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float, one_s
     return centred, None
 
 
+def _candidates(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
+                ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int]) -> list[int]:
+    """The frames that pass one of the four routes' thresholds, computed for all frames at once with
+    the same arithmetic as the loop in hard_cuts (which checks them again): the loop then visits a
+    few percent of the frames."""
+    # float64 throughout: the loop's scalar arithmetic promotes float32 to float64, and an array
+    # with a Python float would not (numpy 1.x keeps float32), so a borderline frame could differ.
+    c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
+    n = c1.shape[0]
+    kf = np.zeros(n, dtype=bool)
+    kf[[k for k in keyframes if 0 <= k < n]] = True
+    boost = np.where(kf, p["keyframe_boost"], 1.0)
+    by_content = c1 >= np.maximum(p["content_min"], p["content_ratio"] * boost * ref_c)
+    by_hist = (h1 >= np.maximum(p["hist_min"], p["hist_ratio"] * boost * ref_h + p["hist_floor"])) & (c1 >= p["hist_content_min"])
+    by_thumb = t1 >= np.maximum(p["thumb_min"], p["thumb_ratio"] * boost * ref_t)
+    ok = by_content | by_hist | by_thumb
+    if p["quiet_ratio"] > 0:
+        thr_q = np.maximum(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t)
+        thr_qh = np.maximum(p["quiet_hist"], p["quiet_ratio"] * ref_h)
+        ok |= ~kf & (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (h1 >= thr_qh)
+    ok[:1] = False
+    return np.flatnonzero(ok).tolist()
+
+
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
               flashes: list[tuple[int, int]], debug: Optional[list] = None) -> list[dict]:
     """Hard cuts; the flash excursions found on the way are appended to `flashes` as (a, b)."""
@@ -66,7 +90,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
-    for i in range(1, n):
+    for i in _candidates(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
         boost = p["keyframe_boost"] if i in keyframes else 1.0
         thr_c = max(p["content_min"], p["content_ratio"] * boost * ref_c[i])
         thr_h = max(p["hist_min"], p["hist_ratio"] * boost * ref_h[i] + p["hist_floor"])
