@@ -294,11 +294,14 @@ def test_every_cut_carries_a_confidence():
 # --- the decision pass's fast paths give the plain computation's answers ---
 
 def _mixed_frames():
-    """Cuts, flashes over a still and a pan, a strobe, a crossfade and a dark quiet cut: every route."""
+    """Cuts, flashes over a still and a pan, a strobe, a crossfade, a dark shot moved and a cut
+    between two hazy shots (the quiet route's): every route."""
     a, b, c = m.texture(1), m.texture(2), m.texture(3)
     dark = (m.texture(4) * 0.12).astype(np.uint8)
+    hazy = [np.clip(m.texture(k) * 0.15 + 50, 0, 255).astype(np.uint8) for k in (4, 5)]
     frames = m.still(a, 30) + m.flash(m.pan(b, 40, speed=2.0), 10, 4) + m.flash(m.still(c, 30), 8, 6, strobe=True)
     frames += m.crossfade(m.still(a, 30), m.pan(c, 30), 20) + m.still(dark, 25) + m.still(np.roll(dark, 9, axis=1), 25)
+    frames += m.still(hazy[0], 25) + m.still(hazy[1], 25)
     return m.noisy(frames, 2.0)
 
 
@@ -308,7 +311,9 @@ def test_hard_cuts_visit_every_frame_that_the_full_loop_would(monkeypatch):
     keyframes = {30, 70, 100, 150}
     fast = detector.detect(sig, p, keyframes)
     assert fast, "the mixed clip has cuts"
-    monkeypatch.setattr(hard, "_candidates", lambda c1, *rest: range(1, c1.shape[0]))
+    every = hard.thresholds
+    monkeypatch.setattr(hard, "thresholds",
+                        lambda *args: every(*args)._replace(candidates=list(range(1, args[0].shape[0]))))
     assert detector.detect(sig, p, keyframes) == fast
 
 
@@ -347,8 +352,9 @@ def test_rolling_median_skips_nans_and_is_the_plain_median_without_them():
 
 
 def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
-    """The four routes' thresholds frame by frame, in scalar arithmetic as hard_cuts' loop has them."""
-    out = []
+    """The four routes' thresholds frame by frame in scalar arithmetic (as hard_cuts' loop first had
+    them), the frames over one of them and the frames over the quiet route."""
+    out, thr, quiet = [], [], []
     for i in range(1, c1.shape[0]):
         boost = p["keyframe_boost"] if i in keyframes else 1.0
         thr_c = max(p["content_min"], p["content_ratio"] * boost * ref_c[i])
@@ -356,10 +362,13 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
         thr_t = max(p["thumb_min"], p["thumb_ratio"] * boost * ref_t[i])
         thr_q = max(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t[i])
         thr_qh = max(p["quiet_hist"], p["quiet_ratio"] * ref_h[i])
-        if (c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t
-                or (p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"] and h1[i] >= thr_qh)):
+        thr.append((thr_c, thr_h, thr_t, thr_q, thr_qh))
+        by_quiet = p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"] and h1[i] >= thr_qh
+        if by_quiet:
+            quiet.append(i)
+        if c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet:
             out.append(i)
-    return out
+    return out, thr, quiet
 
 
 @pytest.mark.parametrize("overrides", [
@@ -374,6 +383,11 @@ def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     w = int(p["window"])
     refs = (rolling_median(c1, w), rolling_median(h1, w), rolling_median(t1, w))
     keyframes = {30, 70, 100, 150}
-    got = hard._candidates(c1, h1, t1, *refs, p, keyframes)
-    assert got == _routes_plain(c1, h1, t1, *refs, p, keyframes)
-    assert len(got) > 4, "more candidates than cuts: the thresholds are what is compared"
+    got = hard.thresholds(c1, h1, t1, *refs, p, keyframes)
+    want, want_thr, want_quiet = _routes_plain(c1, h1, t1, *refs, p, keyframes)
+    assert got.candidates == want
+    assert np.flatnonzero(got.by_quiet).tolist() == want_quiet
+    assert want_quiet or p["quiet_ratio"] == 0, "the hazy cut takes the quiet route"
+    assert len(want) > 4, "more candidates than cuts: the thresholds are what is compared"
+    arrays = (got.content, got.hist, got.thumb, got.quiet_thumb, got.quiet_hist)
+    assert [tuple(float(a[i]) for a in arrays) for i in range(1, c1.shape[0])] == want_thr

@@ -13,7 +13,7 @@ A jump that keeps the picture's edges and colours (the same picture re-exposed) 
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
@@ -52,28 +52,46 @@ def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float, one_s
     return centred, None
 
 
-def _candidates(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
-                ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int]) -> list[int]:
-    """The frames that pass one of the four routes' thresholds, computed for all frames at once with
-    the same arithmetic as the loop in hard_cuts (which checks them again): the loop then visits a
-    few percent of the frames."""
-    # float64 throughout: the loop's scalar arithmetic promotes float32 to float64, and an array
-    # with a Python float would not (numpy 1.x keeps float32), so a borderline frame could differ.
+class Thresholds(NamedTuple):
+    """Each route's threshold at every frame (float64), which frames pass which route, and the
+    frames that pass one of them."""
+    content: np.ndarray
+    hist: np.ndarray
+    thumb: np.ndarray
+    quiet_thumb: np.ndarray
+    quiet_hist: np.ndarray
+    by_content: np.ndarray
+    by_hist: np.ndarray
+    by_quiet: np.ndarray
+    candidates: list[int]
+
+
+def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
+               ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int]) -> Thresholds:
+    """The four routes' thresholds for all frames at once, and the frames over one of them: the loop
+    in hard_cuts visits only those (a few percent of the frames) and reads its thresholds here."""
+    # float64 throughout: an array of float32 times a Python float stays float32 in numpy 1.x, and
+    # the margins' ratios were defined on the doubles.
     c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
     n = c1.shape[0]
     kf = np.zeros(n, dtype=bool)
     kf[[k for k in keyframes if 0 <= k < n]] = True
     boost = np.where(kf, p["keyframe_boost"], 1.0)
-    by_content = c1 >= np.maximum(p["content_min"], p["content_ratio"] * boost * ref_c)
-    by_hist = (h1 >= np.maximum(p["hist_min"], p["hist_ratio"] * boost * ref_h + p["hist_floor"])) & (c1 >= p["hist_content_min"])
-    by_thumb = t1 >= np.maximum(p["thumb_min"], p["thumb_ratio"] * boost * ref_t)
-    ok = by_content | by_hist | by_thumb
-    if p["quiet_ratio"] > 0:
-        thr_q = np.maximum(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t)
-        thr_qh = np.maximum(p["quiet_hist"], p["quiet_ratio"] * ref_h)
-        ok |= ~kf & (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (h1 >= thr_qh)
+    thr_c = np.maximum(p["content_min"], p["content_ratio"] * boost * ref_c)
+    thr_h = np.maximum(p["hist_min"], p["hist_ratio"] * boost * ref_h + p["hist_floor"])
+    thr_t = np.maximum(p["thumb_min"], p["thumb_ratio"] * boost * ref_t)
+    # The quiet route: a small jump in a still neighbourhood that moves the colours, a cut between two
+    # dark or hazy shots (little contrast to change), under every absolute floor above. Never on a
+    # keyframe: a starved encode's keyframe catching up with a picture that moved while it froze
+    # looks the same.
+    thr_q = np.maximum(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t)
+    thr_qh = np.maximum(p["quiet_hist"], p["quiet_ratio"] * ref_h)
+    by_content = c1 >= thr_c
+    by_hist = (h1 >= thr_h) & (c1 >= p["hist_content_min"])
+    by_quiet = ~kf & (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (h1 >= thr_qh) & (p["quiet_ratio"] > 0)
+    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet
     ok[:1] = False
-    return np.flatnonzero(ok).tolist()
+    return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, np.flatnonzero(ok).tolist())
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -90,23 +108,11 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
-    for i in _candidates(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
-        boost = p["keyframe_boost"] if i in keyframes else 1.0
-        thr_c = max(p["content_min"], p["content_ratio"] * boost * ref_c[i])
-        thr_h = max(p["hist_min"], p["hist_ratio"] * boost * ref_h[i] + p["hist_floor"])
-        by_content = c1[i] >= thr_c
-        by_hist = h1[i] >= thr_h and c1[i] >= p["hist_content_min"]
-        thr_t = max(p["thumb_min"], p["thumb_ratio"] * boost * ref_t[i])
-        by_thumb = t1[i] >= thr_t
-        # A small jump in a still neighbourhood that moves the colours: a cut between two dark or hazy
-        # shots (little contrast to change), under every absolute floor above. Never on a keyframe:
-        # a starved encode's keyframe catching up with a picture that moved while it froze looks the same.
-        thr_q = max(p["quiet_thumb_min"], p["quiet_ratio"] * ref_t[i])
-        thr_qh = max(p["quiet_hist"], p["quiet_ratio"] * ref_h[i])
-        by_quiet = (p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"]
-                    and h1[i] >= thr_qh)
-        if not (by_content or by_hist or by_thumb or by_quiet):
-            continue
+    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes)
+    for i in thr.candidates:
+        thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
+        thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
+        by_quiet = bool(thr.by_quiet[i])
         # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
         # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
         wide_c = max(c1[i], _at(c[wide_lag], i + ahead, c1[i]))
@@ -117,7 +123,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         if debug is not None:
             debug.append({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
                           "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
-                          "byc": bool(by_content), "byh": bool(by_hist), "conc": round(conc, 2),
+                          "byc": bool(thr.by_content[i]), "byh": bool(thr.by_hist[i]), "conc": round(conc, 2),
                           "t1": round(float(t1[i]), 1), "reft": round(float(ref_t[i]), 1), "flash": exc, "kf": i in keyframes})
         if exc:
             flashes.append(exc)
