@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # chromium: browser tests (playwright-core drives Debian's build); postgresql: the chaos suite stops and
 # restarts a real server; util-linux: setpriv/unshare; python3-pytest: the detector's unit tests.
-APT_PACKAGES=(ffmpeg python3 python3-opencv python3-numpy python3-pytest yt-dlp chromium postgresql util-linux plasma-workspace-wallpapers)
+APT_PACKAGES=(ffmpeg python3 python3-opencv python3-numpy python3-pytest yt-dlp chromium postgresql util-linux plasma-workspace-wallpapers mate-backgrounds)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 
 missing=()

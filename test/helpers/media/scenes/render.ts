@@ -75,8 +75,9 @@ export interface Shot {
   frames: number;
   motion?: Motion;
   noise?: number;
-  /** Exposure: dark (an underexposed, dim shot) or flat (low contrast, a hazy or grey shot). */
-  tone?: 'dark' | 'flat';
+  /** Exposure: dark (an underexposed, dim shot), flat (low contrast, a hazy or grey shot), mono
+   * (almost no colour: a washed-out or black-and-white shot) or soft (out of focus). */
+  tone?: 'dark' | 'flat' | 'mono' | 'soft';
 }
 /** How a shot is joined to the previous one: a hard cut or an xfade transition of N frames. */
 export type Join = { cut: 'hard' } | { cut: 'gradual'; transition: string; length: number };
@@ -91,6 +92,16 @@ export interface VideoSpec {
   bpp?: number;
   /** x264's longest GOP in frames (-g); absent: x264's default, 250. */
   keyint?: number;
+  /** The encoder; absent: x264. vp9 (libvpx, realtime), hevc (x265) and mpeg4 (MPEG-4 part 2, an
+   * old upload's codec), all at the same bitrate and GOP, in MP4. */
+  codec?: 'vp9' | 'hevc' | 'mpeg4';
+  /** The film framed in the 16:9 picture: letterbox (2.39:1, black bars above and below) or
+   * pillarbox (4:3, bars at the sides). Flashes light the film only; the bars stay black. */
+  frame?: 'letterbox' | 'pillarbox';
+  /** Burned in on top of everything, as a broadcaster or an uploader adds them: a channel logo (a
+   * translucent box in a corner, the same through every cut) and subtitles (a white line with a dark
+   * outline at the bottom that appears, changes and disappears every 1-3 s, out of step with the cuts). */
+  overlay?: Array<'logo' | 'subtitles'>;
 }
 
 export const HARD: Join = { cut: 'hard' };
@@ -99,8 +110,14 @@ export const f = (start: number, length: number, style: TruthFlash['style']): Tr
 
 // ---- rendering ----
 
-/** A wallpaper photograph from plasma-workspace-wallpapers (scripts/setup.sh installs it). */
+/** A wallpaper photograph from plasma-workspace-wallpapers, or mate.<Name>: one of the nature
+ * photographs of mate-backgrounds (scripts/setup.sh installs both). */
 export function photoPath(name: string): string {
+  if (name.startsWith('mate.')) {
+    const file = `/usr/share/backgrounds/mate/nature/${name.slice('mate.'.length)}.jpg`;
+    if (existsSync(file)) return file;
+    throw new Error(`photograph ${file} not found (apt-get install mate-backgrounds)`);
+  }
   const dir = `/usr/share/wallpapers/${name}/contents/images`;
   for (const f of ['1920x1080.jpg', '2560x1600.jpg', '2560x1440.jpg']) {
     if (existsSync(path.join(dir, f))) return path.join(dir, f);
@@ -233,6 +250,8 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
   const noise = shot.noise ? `,noise=alls=${shot.noise}:allf=t:all_seed=${1000 + i}` : '';
   if (shot.tone === 'dark') chain += ',eq=brightness=-0.22:contrast=0.55';
   if (shot.tone === 'flat') chain += ',eq=contrast=0.35:brightness=0.05';
+  if (shot.tone === 'mono') chain += ',hue=s=0.12';
+  if (shot.tone === 'soft') chain += `,gblur=sigma=${(1.6 * w) / 1280}`;
   return `${chain},setsar=1,format=yuv420p${noise},trim=end_frame=${shot.frames},setpts=N/${fps}/TB,settb=1/${fps}`;
 }
 
@@ -271,9 +290,39 @@ export function renderGraph(spec: VideoSpec, w: number, h: number, fps: number):
     else post.push(`lutyuv=y='min(255,val*2.2+60)':u='128+(val-128)*0.4':v='128+(val-128)*0.4':${en}`);
   }
   if (spec.noise) post.push(`noise=alls=${spec.noise}:allf=t:all_seed=4242`);
+  // The film's grain is inside the film: the bars and the burned-in overlays are clean.
+  if (spec.frame === 'letterbox') {
+    const fh = Math.round(w / 2.39 / 2) * 2;
+    post.push(`crop=${w}:${fh},pad=${w}:${h}:0:${Math.round((h - fh) / 4) * 2}:black`);
+  } else if (spec.frame === 'pillarbox') {
+    const fw = Math.round((h * 4) / 3 / 2) * 2;
+    post.push(`crop=${fw}:${h},pad=${w}:${h}:${Math.round((w - fw) / 4) * 2}:0:black`);
+  }
+  if (spec.overlay?.includes('logo')) {
+    post.push(`drawbox=x=${Math.round(w * 0.86)}:y=${Math.round(h * 0.06)}:w=${Math.round(w * 0.09)}:h=${Math.round(h * 0.07)}:color=white@0.55:t=fill`);
+  }
+  if (spec.overlay?.includes('subtitles')) post.push(...subtitles(length, w, h, fps));
   post.push('format=yuv420p');
   parts.push(`[${cur}]${post.join(',')}[out]`);
   return { graph: parts.join(';'), frames: length, cuts };
+}
+
+/** Subtitle lines over `frames` frames: each a white box in a dark outline at the bottom, 1-3 s on,
+ * 0.3-1 s off, of a width that changes from line to line; the times come from a fixed sequence, not
+ * from the cuts. */
+function subtitles(frames: number, w: number, h: number, fps: number): string[] {
+  const out: string[] = [];
+  for (let k = 0, at = Math.round(fps * 0.4); at < frames; k++) {
+    const on = Math.round(fps * (1 + ((k * 7) % 5) / 2.5)), off = Math.round(fps * (0.3 + ((k * 3) % 4) / 5.7));
+    const lw = Math.round(w * (0.3 + ((k * 11) % 6) / 12)), lh = Math.round(h * (k % 3 === 2 ? 0.11 : 0.055));
+    const x = Math.round((w - lw) / 2), y = Math.round(h * 0.93) - lh;
+    const en = `enable='between(n,${at},${Math.min(frames, at + on) - 1})'`;
+    const pad = Math.max(2, Math.round(h / 180));
+    out.push(`drawbox=x=${x - pad}:y=${y - pad}:w=${lw + 2 * pad}:h=${lh + 2 * pad}:color=0x101010:t=fill:${en}`,
+      `drawbox=x=${x}:y=${y}:w=${lw}:h=${lh}:color=0xf0f0f0:t=fill:${en}`);
+    at += on + off;
+  }
+  return out;
 }
 
 export interface SetOptions { width?: number; height?: number; fps?: number; ffmpeg?: string; ffprobe?: string }
@@ -294,6 +343,17 @@ export async function ensureSet<K extends string>(setName: string, specs: Record
     videos[name] = { ...truth, path: path.join(dir, `${name}.mp4`) };
   }
   return { dir, width, height, fps, videos };
+}
+
+/** The encoder's arguments: x264 (the default) or the spec's codec, each on one thread (deterministic). */
+function encoderArgs(spec: VideoSpec, width: number, height: number, fps: number): string[] {
+  const rate = rateArgs(spec, width, height, fps);
+  switch (spec.codec) {
+    case undefined: return ['-c:v', 'libx264', '-preset', 'veryfast', ...rate, '-threads', '1'];
+    case 'vp9': return ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '0', ...rate, '-threads', '1'];
+    case 'hevc': return ['-c:v', 'libx265', '-preset', 'veryfast', ...rate, '-x265-params', 'pools=none:frame-threads=1:log-level=error', '-tag:v', 'hvc1'];
+    case 'mpeg4': return ['-c:v', 'mpeg4', '-bf', '2', ...rate.filter((a) => a !== '-crf' && a !== '20'), ...(spec.bpp ? [] : ['-q:v', '4']), '-threads', '1'];
+  }
 }
 
 /** Web-style rate control: a constant bitrate with a short VBV, like a streaming upload; a GOP cap if given. */
@@ -317,7 +377,7 @@ async function render(specs: Record<string, VideoSpec>, dir: string, { width, he
       // Default x264 GOP and scenecut: keyframes land on scene changes as with real uploads. One
       // encoder thread: with two, x264's rate control under a bitrate cap made different files on
       // different runs (the same frames in, other packets out from about frame 200).
-      '-c:v', 'libx264', '-preset', 'veryfast', ...rateArgs(spec, width, height, fps), '-pix_fmt', 'yuv420p', '-threads', '1',
+      ...encoderArgs(spec, width, height, fps), '-pix_fmt', 'yuv420p',
       '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', file,
     ]);
     const truth: Omit<SceneVideo, 'path'> = {
