@@ -366,14 +366,16 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
         by_quiet = p["quiet_ratio"] > 0 and i not in keyframes and thr_q <= t1[i] < p["cut_thumb_min"] and h1[i] >= thr_qh
         if by_quiet:
             quiet.append(i)
-        if c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet:
+        by_grey = p["quiet_ratio"] > 0 and p["quiet_grey_edges"] > -1 and thr_q <= t1[i] < p["cut_thumb_min"]
+        if c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet or by_grey:
             out.append(i)
     return out, thr, quiet
 
 
 @pytest.mark.parametrize("overrides", [
     {}, {"content_ratio": 1.5, "content_min": 4}, {"hist_ratio": 1.5, "hist_min": 0.05},
-    {"thumb_ratio": 1.5, "thumb_min": 2}, {"quiet_ratio": 2, "quiet_thumb_min": 0.5, "quiet_hist": 0.01}])
+    {"thumb_ratio": 1.5, "thumb_min": 2}, {"quiet_ratio": 2, "quiet_thumb_min": 0.5, "quiet_hist": 0.01},
+    {"quiet_grey_edges": -1}])
 def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     from heaters_worker.scenes import hard
     from heaters_worker.scenes.distance import hist_lags
@@ -391,3 +393,132 @@ def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     assert len(want) > 4, "more candidates than cuts: the thresholds are what is compared"
     arrays = (got.content, got.hist, got.thumb, got.quiet_thumb, got.quiet_hist)
     assert [tuple(float(a[i]) for a in arrays) for i in range(1, c1.shape[0])] == want_thr
+
+
+# --- the picture inside black bars (picture.py) ---
+
+def _in_bars(frames, rows: int = 0, cols: int = 0, logo: bool = False):
+    """Frames with black bars of `rows` rows above and below and `cols` columns at the sides (a
+    letterbox, a pillarbox), and, if asked, a channel logo in the top bar."""
+    out = []
+    for f in frames:
+        g = f.copy()
+        if rows:
+            g[:rows], g[-rows:] = 0, 0
+        if cols:
+            g[:, :cols], g[:, -cols:] = 0, 0
+        if logo:
+            g[3:9, 140:154] = 200
+        out.append(g)
+    return out
+
+
+def test_black_bars_are_found_and_the_signals_are_restricted_to_the_picture():
+    from heaters_worker.scenes.picture import Picture, find_picture, restrict
+    p = resolve(None)
+    film = m.noisy(m.pan(m.texture(1), 20, 1.5) + m.still(m.texture(2), 20), 2)
+    letterbox = m.signals(_in_bars(film, rows=12, logo=True))
+    pic = find_picture(letterbox, p)
+    assert pic == Picture(12, 78, 0, 160, 90, 160), "the logo in the top bar leaves the bar a bar"
+    inside = restrict(letterbox, pic)
+    assert inside.thumbs.shape[1:] == (7, 20, 3), "thumbnail rows 2-8 lie wholly inside rows 12-78"
+    alone = m.signals([np.ascontiguousarray(f[12:78]) for f in film])  # the picture as a frame of its own
+    # the bars' pixels differ by 0, so the picture's score is the frame's over its share
+    assert np.allclose(inside.content[1, 1:], alone.content[1, 1:], rtol=1e-4, atol=1e-3)
+    assert letterbox.content[1, 5] < 0.8 * inside.content[1, 5]
+    assert np.allclose(inside.hist.sum(axis=1), 1.0, atol=1e-5)
+    # the bars' black is out of the histograms (all but the logo's few pixels)
+    assert float(np.abs(inside.hist - alone.hist).sum(axis=1).max()) < 0.03
+    assert float(np.abs(letterbox.hist - alone.hist).sum(axis=1).max()) > 0.3
+    pillarbox = m.signals(_in_bars(film, cols=20))
+    assert find_picture(pillarbox, p) == Picture(0, 90, 20, 140, 90, 160)
+    assert restrict(pillarbox, find_picture(pillarbox, p)).thumbs.shape[1:] == (11, 14, 3), "columns 3-16 of 8 px"
+
+
+def test_a_frame_without_bars_or_a_mostly_black_video_is_left_whole():
+    from heaters_worker.scenes.picture import active_picture, find_picture
+    p = resolve(None)
+    assert find_picture(m.signals(m.noisy(m.still(m.texture(1), 10), 2)), p) is None
+    spot = []
+    for f in m.still(m.texture(1), 10):
+        g = np.zeros_like(f)
+        g[30:60, 50:110] = f[30:60, 50:110]  # a lit patch of 12 % of the frame: no film in bars
+        spot.append(g)
+    sig = m.signals(spot)
+    assert find_picture(sig, p) is None
+    assert active_picture(sig, p) is sig
+    assert find_picture(m.signals(_in_bars(m.still(m.texture(1), 10), rows=12)), resolve({"bar_value": -1})) is None
+
+
+def test_a_cut_between_two_framings_of_a_hazy_picture_in_bars_is_found_inside_them():
+    # The bars' borders are edges that line up across the cut: over the whole frame the two framings
+    # of a low-contrast picture look like one picture re-exposed.
+    tex = np.clip(m.texture(3, 4 * m.W, 4 * m.H) * 0.4 + 70, 0, 255).astype(np.uint8)
+    a = [tex[10:10 + m.H, 10 + i:10 + i + m.W].copy() for i in range(40)]
+    b = [tex[200:200 + m.H, 400 + i // 2:400 + i // 2 + m.W].copy() for i in range(40)]
+    frames = _in_bars(m.noisy(a + b, 2), rows=12)
+    assert [c["frame"] for c in cuts_of(frames)] == [40]
+    assert cuts_of(frames, bar_value=-1) == [], "over the whole frame it is missed"
+
+
+# --- captions and subtitles ---
+
+def _captioned(frames, spans, rows=(66, 80), cols=(30, 130)):
+    """A white caption box in a dark outline over frames a..b-1 of each span."""
+    out = []
+    for i, f in enumerate(frames):
+        g = f.copy()
+        if any(a <= i < b for a, b in spans):
+            g[rows[0] - 2:rows[1] + 2, cols[0] - 2:cols[1] + 2] = 20
+            g[rows[0]:rows[1], cols[0]:cols[1]] = 240
+        out.append(g)
+    return out
+
+
+def test_a_subtitle_coming_and_going_is_no_cut_and_a_cut_under_one_still_is():
+    still = m.noisy(m.still(m.texture(5), 90), 2, seed=1)
+    frames = _captioned(still, [(30, 60)])
+    assert cuts_of(frames) == []
+    assert [c["frame"] for c in cuts_of(frames, caption_share=0)] == [30, 60], "the caption rule is what rejects them"
+    # a cut while the subtitle stays on: the rest of the picture changes too
+    two = m.noisy(m.still(m.texture(5), 45) + m.still(m.texture(6), 45), 2, seed=1)
+    assert [c["frame"] for c in cuts_of(_captioned(two, [(30, 70)]))] == [45]
+
+
+def test_a_lower_third_is_no_gradual_transition_either():
+    # A taller caption: the hard pass rejects its steps, and the gradual pass, which compares frames
+    # 16 apart, would see a transition in each, but for their change being made in one frame.
+    still = m.noisy(m.still(m.texture(5), 90), 2, seed=1)
+    frames = _captioned(still, [(30, 60)], rows=(62, 82), cols=(20, 140))
+    assert cuts_of(frames) == []
+    assert [(c["frame"], c["kind"]) for c in cuts_of(frames, gradual_step=2)] == [(30, "gradual"), (60, "gradual")]
+
+
+def test_a_cut_that_changes_the_colours_needs_no_thumbnail_concentration():
+    # With a thumbnail concentration no cut meets (1.5), a cut between pans of other colours still
+    # passes on its colour jump; two framings of one picture (the same colours) do not.
+    def tint(tex, bgr):
+        return np.clip(tex.astype(np.float32) * 0.5 + np.array(bgr, np.float32) * 0.5, 0, 255).astype(np.uint8)
+    colours = m.noisy(m.pan(tint(m.texture(7, 8 * m.W, 2 * m.H), (30, 60, 200)), 40, 3)
+                      + m.pan(tint(m.texture(8, 8 * m.W, 2 * m.H), (200, 120, 30)), 40, 3), 2)
+    assert [c["frame"] for c in cuts_of(colours, thumb_concentration=1.5)] == [40]
+    assert cuts_of(colours, thumb_concentration=1.5, colour_cut_hist=1.01) == []
+    tex = m.texture(3, 4 * m.W, 4 * m.H)
+    framings = m.noisy([tex[10:10 + m.H, 10 + i:10 + i + m.W].copy() for i in range(40)]
+                       + [tex[200:200 + m.H, 400 + i:400 + i + m.W].copy() for i in range(40)], 2)
+    assert [c["frame"] for c in cuts_of(framings)] == [40]
+    assert cuts_of(framings, thumb_concentration=1.5) == []
+
+
+def test_a_cut_between_two_framings_of_a_grey_picture_is_a_quiet_cut_on_a_keyframe_too():
+    # No colours to move (the quiet route's histogram condition cannot hold) and a jump under every
+    # absolute floor; but the edges no longer line up at all (-0.27), which a keyframe's quality step
+    # does not do (0.26-0.49 on the development sets).
+    tex = cv2.cvtColor(m.texture(3, 4 * m.W, 4 * m.H), cv2.COLOR_BGR2GRAY)
+    tex = cv2.cvtColor(np.clip(tex * 0.12 + 90, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    frames = m.noisy([tex[10:10 + m.H, 10:10 + m.W].copy()] * 40 + [tex[200:200 + m.H, 400:400 + m.W].copy()] * 40, 1)
+    assert edge_correlation(m.signals(frames).thumbs, 39, 40) < -0.2
+    p = resolve(None)
+    for keyframes in (set(), {40}):
+        assert [c["frame"] for c in detector.detect(m.signals(frames), p, keyframes)] == [40]
+    assert cuts_of(frames, quiet_grey_edges=-1) == [], "the grey route is what finds it"

@@ -34,7 +34,7 @@ from heaters_worker.scenes.keyframes import keyframe_frames
 from heaters_worker.scenes.params import DEFAULTS, content_lags, resolve
 from heaters_worker.scenes.signal import Signals, SignalExtractor
 
-SIGNALS_VERSION = "1"  # bump when signal.py changes what it computes
+SIGNALS_VERSION = "3"  # bump when signal.py changes what it computes
 
 
 def signals_for(video: str, params: dict[str, Any]) -> Signals:
@@ -43,14 +43,15 @@ def signals_for(video: str, params: dict[str, Any]) -> Signals:
     if os.path.exists(cache):
         z = np.load(cache)
         if str(z["tag"]) == tag:
-            return Signals(z["content"], z["hist"], z["thumbs"])
+            return Signals(z["content"], z["hist"], z["thumbs"], z["row_peak"], z["col_peak"])
     w, h = decode_size(video, None, None)
     ext = SignalExtractor(int(params["hue_min_sv"]), content_lags(params))
     with FfmpegFrames(os.environ.get("FFMPEG_PATH", "ffmpeg"), video, w, h, fast=bool(params["fast_decode"])) as frames:
         for frame in frames:
             ext.push(frame)
     sig = ext.finish()
-    np.savez(cache, tag=np.array(tag), content=sig.content, hist=sig.hist, thumbs=sig.thumbs)
+    np.savez(cache, tag=np.array(tag), content=sig.content, hist=sig.hist, thumbs=sig.thumbs,
+             row_peak=sig.row_peak, col_peak=sig.col_peak)
     return sig
 
 

@@ -9,6 +9,10 @@ import { z } from 'zod';
 const DetectParamsShape = z.object({
     /** hue counts only where saturation and value are both at least this (0-255) */
     hue_min_sv: z.number().int().min(0).max(255),
+    /** rows and columns at the frame's edges never brighter than this on average (HSV value, 0-255) on any frame are black bars (-1 = off) */
+    bar_value: z.number().min(-1).max(255),
+    /** ... unless the picture left would be under this share of the frame (a mostly black video) */
+    bar_min_picture: z.number().min(0).max(1),
     /** frames each side for the local reference (median) */
     window: z.number().int().min(1).max(300),
     /** content score (HSV, 0-255) a cut needs at least */
@@ -31,6 +35,8 @@ const DetectParamsShape = z.object({
     cut_thumb_min: z.number().min(0).max(255),
     /** the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame) */
     thumb_concentration: z.number().min(0).max(2),
+    /** ... unless the colours jump by at least this (histogram distance, 0-1) in that one frame: a cut between two moving shots of other colours (1.01 = off) */
+    colour_cut_hist: z.number().min(0).max(1.01),
     /** ... with this lag (1 = off) */
     thumb_concentration_lag: z.number().int().min(1).max(16),
     /** or, off keyframes, a quiet cut: a thumbnail jump and a histogram jump of at least this many times their local medians (0 = off) ... */
@@ -41,6 +47,8 @@ const DetectParamsShape = z.object({
     quiet_hist: z.number().min(0).max(1),
     /** ... and edges that do not line up across it: correlation at most this */
     quiet_edges: z.number().min(-1).max(1),
+    /** or, on a keyframe or not and whatever the colours do, edges that correlate at most this across the jump (the picture's structure changed: a cut between two framings of a grey picture; -1 = off) */
+    quiet_grey_edges: z.number().min(-1).max(1),
     /** ... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off) */
     thumb_concentration_one_side: z.number().min(0).max(1),
     /** ... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ... */
@@ -51,6 +59,14 @@ const DetectParamsShape = z.object({
     reexposed_edges: z.number().min(-1).max(2),
     /** ... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut */
     reexposed_hist: z.number().min(0).max(1),
+    /** a jump whose change outside its most-changed band of rows (this share of them) ... */
+    caption_band: z.number().min(0).max(1),
+    /** ... is under this share of the whole frame's change (0 = off) ... */
+    caption_share: z.number().min(0).max(1),
+    /** ... and under this many times those rows' own change from frame to frame around it ... */
+    caption_rest: z.number().min(0),
+    /** ... plus this (BGR, 0-255; a still picture's rows hardly change) is a caption or a subtitle coming or going, no cut */
+    caption_floor: z.number().min(0).max(255),
     /** or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture) */
     thumb_min: z.number().min(0).max(255),
     /** ... and this many times its local median is a cut too */
@@ -83,6 +99,8 @@ const DetectParamsShape = z.object({
     gradual_hist_floor: z.number().min(0).max(1),
     /** the histogram route still needs this share of gradual_min in thumbnail distance */
     gradual_hist_content: z.number().min(0),
+    /** a transition whose largest one-frame change is at least this share of the change between its ends is a step, judged by the hard pass (2 = off) */
+    gradual_step: z.number().min(0).max(2),
     /** span of the change measured just outside the window (motion saturates within it) */
     side_lag: z.number().int().min(2).max(64),
     /** max over this many neighbouring side pairs each way (a shake may line up once) */
@@ -150,6 +168,8 @@ export type DetectParams = z.infer<typeof DetectParams>;
 /** The detector's defaults (tuned on the development set only), as Python resolves them. */
 export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   hue_min_sv: 40,
+  bar_value: 24.0,
+  bar_min_picture: 0.3,
   window: 15,
   content_min: 12.0,
   content_ratio: 3.0,
@@ -161,16 +181,22 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   concentration_lag: 5,
   cut_thumb_min: 12.0,
   thumb_concentration: 0.8,
+  colour_cut_hist: 0.75,
   thumb_concentration_lag: 4,
   quiet_ratio: 8.0,
   quiet_thumb_min: 3.0,
   quiet_hist: 0.1,
   quiet_edges: 0.7,
+  quiet_grey_edges: -0.2,
   thumb_concentration_one_side: 0.2,
   pan_shift: 3,
   pan_moved: 0.5,
   reexposed_edges: 0.85,
   reexposed_hist: 0.5,
+  caption_band: 0.3,
+  caption_share: 0.3,
+  caption_rest: 1.5,
+  caption_floor: 0.25,
   thumb_min: 14.0,
   thumb_ratio: 4.0,
   max_flash: 10,
@@ -187,6 +213,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   gradual_hist_ratio: 4.0,
   gradual_hist_floor: 0.03,
   gradual_hist_content: 0.6,
+  gradual_step: 0.7,
   side_lag: 12,
   side_spread: 3,
   gradual_top: 0.95,

@@ -1,5 +1,6 @@
-"""Cuts from per-frame signals: hard cuts (hard.py), flash suppression (flash.py), gradual transitions
-(gradual.py), minimum scene length, and a confidence per cut.
+"""Cuts from per-frame signals, inside a film's black bars if it has any (picture.py): hard cuts
+(hard.py), flash suppression (flash.py), gradual transitions (gradual.py), minimum scene length,
+and a confidence per cut.
 
 Every threshold is a parameter (params.py). Each cut carries `confidence` in [0, 1]: how far its
 weakest piece of evidence clears its threshold, on a log scale, 1 at confidence_margin times the
@@ -14,6 +15,7 @@ from .distance import brightness
 from .flash import FlashChecker
 from .gradual import drop_steady_slices, gradual_cuts, merge_parts
 from .hard import hard_cuts
+from .picture import active_picture
 from .signal import Signals
 
 
@@ -40,6 +42,7 @@ def apply_min_scene_len(cuts: list[dict], min_len: int) -> list[dict]:
 
 def detect(sig: Signals, p: dict[str, Any], keyframes: set[int], debug: Optional[dict] = None) -> list[dict]:
     """Cuts as {frame, score, kind, confidence}, in frame order."""
+    sig = active_picture(sig, p)
     dbg_h: Optional[list] = [] if debug is not None else None
     dbg_g: Optional[list] = [] if debug is not None else None
     checker = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p)

@@ -4,6 +4,8 @@ Shared by the hard-cut, flash and gradual passes, so every pass measures "how di
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -35,6 +37,25 @@ def shifted_dist(thumbs: np.ndarray, i: int, j: int, max_shift: int) -> float:
             pb = b[max(0, -dy):h + min(0, -dy), max(0, -dx):w + min(0, -dx)]
             best = min(best, float(np.abs(pa - pb).mean()))
     return best
+
+
+def outside_band(thumbs: np.ndarray, i: int, band: float, half: int) -> tuple[float, float, float]:
+    """The change from frame i-1 to i outside its most-changed band of rows (`band` of the rows,
+    contiguous), that change as a share of the whole frame's, and the median change of the same rows
+    from frame to frame around it (i-half to i+half, leaving out i-1..i+1). Mean absolute BGR
+    differences, 0-255. A caption or a subtitle that appears changes one band and leaves the rest as
+    it was moving."""
+    lo, hi = max(1, i - half), min(thumbs.shape[0] - 1, i + half)
+    seg = thumbs[lo - 1:hi + 1].astype(np.int16)
+    rows = np.abs(seg[1:] - seg[:-1]).mean(axis=(2, 3))  # (frames lo..hi, rows)
+    at = rows[i - lo]
+    k = max(1, min(at.shape[0] - 1, int(math.ceil(band * at.shape[0]))))
+    j = int(np.argmax(np.convolve(at, np.ones(k), "valid")))
+    keep = np.ones(at.shape[0], dtype=bool)
+    keep[j:j + k] = False
+    around = [rows[x - lo][keep].mean() for x in range(lo, hi + 1) if abs(x - i) > 1]
+    rest = float(at[keep].mean())
+    return rest, rest / max(float(at.mean()), 1e-6), float(np.median(around)) if around else 0.0
 
 
 def hist_dist(hist: np.ndarray, i: int, j: int) -> float:

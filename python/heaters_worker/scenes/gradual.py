@@ -32,6 +32,9 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         thumbs[a + 1:b] = thumbs[a]
         hist[a + 1:b] = hist[a]
     hard_frames = np.array(sorted(h["frame"] for h in hard), dtype=np.int64)
+    steps = np.zeros(n, dtype=np.float32)  # steps[i]: thumbnail change from frame i-1 to i
+    if n > 1:
+        steps[1:] = lag_distance(thumbs, 1)
     cands = []
     sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in p["gradual_lags"]:
@@ -101,9 +104,14 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         mix = _mixture_residual(thumbs, cut["frame"], a_i, b_i)
         hab = float(0.5 * np.abs(hist[a_i] - hist[b_i]).sum())
         steady = _steady_change(thumbs, a_i, b_i, cut["frame"], lo, hi)
+        # A change made in one frame is a step, which the hard pass has judged (a cut, or no cut: a
+        # caption coming, the same picture re-exposed): no transition.
+        step = float(steps[a_i + 1:b_i + 1].max()) / max(thumb_dist(thumbs, a_i, b_i), 1e-6) if b_i > a_i else 0.0
         if debug is not None:
             debug[-1].update(mix=round(mix, 3), hab=round(hab, 2), side=round(side_val, 1),
-                             steady=None if steady is None else round(steady, 2))
+                             steady=None if steady is None else round(steady, 2), step=round(step, 2))
+        if step >= p["gradual_step"]:
+            continue
         # Both ends differ (in colours, or clearly more than the picture drifts anyway), the
         # middle is made of them, and the change is concentrated in the window (not a steady
         # zoom or pan, whose change over 64 frames can stand out against the 12-frame sides).
@@ -118,7 +126,8 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
             by_h = hk_val / max(p["gradual_hist_ratio"] * (hside_val + p["gradual_hist_floor"]), 1e-6)
             cut["margin"] = float(min(max(by_c, by_h), cut["score"] / max(p["gradual_min"], 1e-6),
                                       p["gradual_mix"] / max(mix, 1e-6),
-                                      p["gradual_steady"] / max(steady if steady is not None else 0.0, 1e-6)))
+                                      p["gradual_steady"] / max(steady if steady is not None else 0.0, 1e-6),
+                                      p["gradual_step"] / max(step, 1e-6)))
             cut["strength"] = cut["margin"]
             cut["lag"], cut["seen"] = k, lk_val
             out.append(cut)
@@ -353,7 +362,7 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             # another transition). xfade's fades leave A within their first fifth and reach B slowly,
             # so the first part's cut may lie only a few frames before the flat stretch.
             flat_at = _flat_frames(thumbs, f0, f1, p)
-            flat = (bool(flat_at.size) and flat_at[0] > f0 + 1 and flat_at[-1] < f1 - 1
+            flat = (bool(flat_at.size) and flat_at[0] > f0 and flat_at[-1] < f1
                     and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
             # the picture keeps changing all the way between them (a shot between two transitions
             # is calm somewhere): the slowest change over 2q frames against the average rate

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .distance import edge_correlation, hist_lags, rolling_median, shifted_dist, thumb_dist
+from .distance import edge_correlation, hist_lags, outside_band, rolling_median, shifted_dist, thumb_dist
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -63,6 +63,7 @@ class Thresholds(NamedTuple):
     by_content: np.ndarray
     by_hist: np.ndarray
     by_quiet: np.ndarray
+    by_quiet_grey: np.ndarray
     candidates: list[int]
 
 
@@ -89,9 +90,13 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
     by_content = c1 >= thr_c
     by_hist = (h1 >= thr_h) & (c1 >= p["hist_content_min"])
     by_quiet = ~kf & (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (h1 >= thr_qh) & (p["quiet_ratio"] > 0)
-    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet
+    # ... or, on a keyframe or not, colourless: the same jump in a still neighbourhood whose edges no
+    # longer line up at all (checked in the loop), a cut between two framings of a grey picture.
+    by_quiet_grey = (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (p["quiet_ratio"] > 0) & (p["quiet_grey_edges"] > -1)
+    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey
     ok[:1] = False
-    return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, np.flatnonzero(ok).tolist())
+    return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, by_quiet_grey,
+                      np.flatnonzero(ok).tolist())
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -112,7 +117,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     for i in thr.candidates:
         thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
         thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
-        by_quiet = bool(thr.by_quiet[i])
+        by_quiet, by_quiet_grey = bool(thr.by_quiet[i]), bool(thr.by_quiet_grey[i])
         # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
         # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
         wide_c = max(c1[i], _at(c[wide_lag], i + ahead, c1[i]))
@@ -130,7 +135,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             continue
         # Under the thumbnail floor only a quiet cut passes (its edges are checked below).
         quiet_only = t1[i] < p["cut_thumb_min"]
-        if conc < p["concentration"] or (quiet_only and not by_quiet):
+        if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey)):
             continue
         # The thumbnail's jump must be most of its change over a few frames around: a web encode's
         # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
@@ -139,7 +144,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         tc, sided = thumb_concentration(sig.thumbs, i, int(p["thumb_concentration_lag"]), float(t1[i]),
                                         float(p["thumb_concentration_one_side"]), float(p["uniform_std"]))
         moved = 1.0
-        if tc < p["thumb_concentration"]:
+        if tc < p["thumb_concentration"] and h1[i] < p["colour_cut_hist"]:
             if sided is None or sided < p["thumb_concentration"]:
                 continue
             # Passed on its calm side only. A still camera that starts a fast pan is calm on one side
@@ -152,18 +157,29 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # web encode's keyframe catching up with P-frames that drifted during a slow fade jumps
         # 12-17 of 255 in one frame, concentrated by every measure, but keeps the picture.
         edges = edge_correlation(sig.thumbs, i - 1, i)
-        if quiet_only and edges > p["quiet_edges"]:
+        if quiet_only and edges > (p["quiet_edges"] if by_quiet else p["quiet_grey_edges"]):
             continue
         if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
             continue
-        if quiet_only:
+        # A caption, a subtitle or a lower third that appears or goes changes one band of rows: the
+        # rest of the picture changes little, and no more than it did just before and after.
+        rest, rest_share, rest_around = outside_band(sig.thumbs, i, float(p["caption_band"]), int(p["window"]))
+        caption = max(rest / (p["caption_rest"] * (rest_around + p["caption_floor"]) + 1e-9),
+                      rest_share / max(p["caption_share"], 1e-6))
+        if caption < 1.0:
+            continue
+        if quiet_only and by_quiet:
             route = min(t1[i] / thr_q, h1[i] / max(thr_qh, 1e-6))
             floor = p["quiet_edges"] / max(edges, 1e-6)
+        elif quiet_only:
+            route = t1[i] / thr_q
+            floor = (1.0 - edges) / max(1.0 - p["quiet_grey_edges"], 1e-6)
         else:
             route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t)
             floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
         margin = min(route, conc / max(p["concentration"], 1e-6), floor,
-                     tc / max(p["thumb_concentration"], 1e-6), moved / max(p["pan_moved"], 1e-6),
+                     max(tc / max(p["thumb_concentration"], 1e-6), h1[i] / max(p["colour_cut_hist"], 1e-6)),
+                     moved / max(p["pan_moved"], 1e-6), caption,
                      max(p["reexposed_edges"] / max(edges, 1e-6), h1[i] / max(p["reexposed_hist"], 1e-6)))
         strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
         cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),

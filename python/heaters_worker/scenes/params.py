@@ -1,7 +1,7 @@
 """Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
 
-Each entry is (default, kind, min, max, meaning). The defaults were tuned on the three DEVELOPMENT sets
-only (test/helpers/media/scenes/dev.ts, dev-wide.ts and dev-extra.ts), never on the held-out set (heldout.ts); see
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the four DEVELOPMENT sets
+only (test/helpers/media/scenes/dev.ts, dev-wide.ts, dev-extra.ts and dev-format.ts), never on the held-out set (heldout.ts); see
 the README (Scene detection).
 src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
 agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
@@ -24,6 +24,9 @@ class Param(NamedTuple):
 SPEC: dict[str, Param] = {
     # --- signals ---
     "hue_min_sv": Param(40, "int", 0, 255, "hue counts only where saturation and value are both at least this (0-255)"),
+    # --- the picture: a film in black bars (letterbox, pillarbox) is analysed inside them ---
+    "bar_value": Param(24.0, "float", -1, 255, "rows and columns at the frame's edges never brighter than this on average (HSV value, 0-255) on any frame are black bars (-1 = off)"),
+    "bar_min_picture": Param(0.3, "float", 0, 1, "... unless the picture left would be under this share of the frame (a mostly black video)"),
     # --- hard cuts: a frame-to-frame jump that stands out from its neighbourhood, in content or colours ---
     "window": Param(15, "int", 1, 300, "frames each side for the local reference (median)"),
     "content_min": Param(12.0, "float", 0, None, "content score (HSV, 0-255) a cut needs at least"),
@@ -36,16 +39,22 @@ SPEC: dict[str, Param] = {
     "concentration_lag": Param(5, "int", 2, 6, "... over this many frames (i-3 .. i+2)"),
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
     "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
+    "colour_cut_hist": Param(0.75, "float", 0, 1.01, "... unless the colours jump by at least this (histogram distance, 0-1) in that one frame: a cut between two moving shots of other colours (1.01 = off)"),
     "thumb_concentration_lag": Param(4, "int", 1, 16, "... with this lag (1 = off)"),
     "quiet_ratio": Param(8.0, "float", 0, None, "or, off keyframes, a quiet cut: a thumbnail jump and a histogram jump of at least this many times their local medians (0 = off) ..."),
     "quiet_thumb_min": Param(3.0, "float", 0, 255, "... the thumbnail's at least this (0-255), under cut_thumb_min (a cut between two dark or hazy shots) ..."),
     "quiet_hist": Param(0.1, "float", 0, 1, "... the histogram's at least this (a keyframe's quality step hardly moves the colours) ..."),
     "quiet_edges": Param(0.7, "float", -1, 1, "... and edges that do not line up across it: correlation at most this"),
+    "quiet_grey_edges": Param(-0.2, "float", -1, 1, "or, on a keyframe or not and whatever the colours do, edges that correlate at most this across the jump (the picture's structure changed: a cut between two framings of a grey picture; -1 = off)"),
     "thumb_concentration_one_side": Param(0.2, "float", 0, 1, "... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off)"),
     "pan_shift": Param(3, "int", 0, 8, "... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ..."),
     "pan_moved": Param(0.5, "float", 0, 1, "... and a best shifted distance of at most this share of the jump is a pan starting, no cut"),
     "reexposed_edges": Param(0.85, "float", -1, 2, "a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off)"),
     "reexposed_hist": Param(0.5, "float", 0, 1, "... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut"),
+    "caption_band": Param(0.3, "float", 0, 1, "a jump whose change outside its most-changed band of rows (this share of them) ..."),
+    "caption_share": Param(0.3, "float", 0, 1, "... is under this share of the whole frame's change (0 = off) ..."),
+    "caption_rest": Param(1.5, "float", 0, None, "... and under this many times those rows' own change from frame to frame around it ..."),
+    "caption_floor": Param(0.25, "float", 0, 255, "... plus this (BGR, 0-255; a still picture's rows hardly change) is a caption or a subtitle coming or going, no cut"),
     "thumb_min": Param(14.0, "float", 0, 255, "or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture)"),
     "thumb_ratio": Param(4.0, "float", 0, None, "... and this many times its local median is a cut too"),
     # --- flashes: the picture comes back, or moves on only as the shot moves, within max_flash frames ---
@@ -64,6 +73,7 @@ SPEC: dict[str, Param] = {
     "gradual_hist_ratio": Param(4.0, "float", 0, None, "... and this many times the histogram change just outside"),
     "gradual_hist_floor": Param(0.03, "float", 0, 1, "... plus this"),
     "gradual_hist_content": Param(0.6, "float", 0, None, "the histogram route still needs this share of gradual_min in thumbnail distance"),
+    "gradual_step": Param(0.7, "float", 0, 2, "a transition whose largest one-frame change is at least this share of the change between its ends is a step, judged by the hard pass (2 = off)"),
     "side_lag": Param(12, "int", 2, 64, "span of the change measured just outside the window (motion saturates within it)"),
     "side_spread": Param(3, "int", 0, 16, "max over this many neighbouring side pairs each way (a shake may line up once)"),
     "gradual_top": Param(0.95, "float", 0, 1, "the centre of a run is the middle of the frames within this share of its peak"),

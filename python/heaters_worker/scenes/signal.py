@@ -10,23 +10,33 @@ Kept per frame:
 - hist[i]: a 64-bin joint colour histogram, normalised: nearly blind to motion, sensitive to cuts.
 - thumb[i]: an 8x smaller BGR thumbnail (20x11 at 16:9, 660 bytes) for long-range comparisons
   (gradual transitions; BGR because blends are linear there): ~70 MB for an hour of 30 fps video.
+Kept for the whole video: each analysis row's and column's brightest mean value (HSV V) on any frame
+(every 8th frame), which is how picture.py finds a film's black bars (letterbox, pillarbox) once all
+frames are in.
 """
 from __future__ import annotations
 
 import collections
+from typing import Optional
 
 import cv2
 import numpy as np
 
+PEAK_EVERY = 8  # the row and column peaks are taken on every 8th frame (0.05 ms a frame on each would be 2 % of detection)
 LAGS = 6  # content lags kept per frame (the concentration test looks 5 frames wide; flashes use thumbnails)
 _HUE_WRAP = np.array([min(d, 180 - d) if d <= 180 else 0 for d in range(256)], dtype=np.uint8)
 
 
 class Signals:
-    def __init__(self, content: np.ndarray, hist: np.ndarray, thumbs: np.ndarray):
+    def __init__(self, content: np.ndarray, hist: np.ndarray, thumbs: np.ndarray,
+                 row_peak: Optional[np.ndarray] = None, col_peak: Optional[np.ndarray] = None):
         self.content = content  # (LAGS+1, N) float32, row k = lag k, NaN where i < k; row 0 unused
         self.hist = hist  # (N, 64) float32, rows sum to 1
         self.thumbs = thumbs  # (N, th, tw, 3) uint8 BGR
+        # (H,) and (W,) float32 over the analysis frame: the largest mean value of each row and column
+        # on any frame; None where not measured (then the whole frame is the picture)
+        self.row_peak = row_peak
+        self.col_peak = col_peak
 
     @property
     def frames(self) -> int:
@@ -44,6 +54,8 @@ class SignalExtractor:
         self._content: list[list[float]] = [[] for _ in range(LAGS + 1)]
         self._hist: list[np.ndarray] = []
         self._thumbs: list[np.ndarray] = []
+        self._row_peak: Optional[np.ndarray] = None
+        self._col_peak: Optional[np.ndarray] = None
 
     def push(self, bgr: np.ndarray) -> None:
         hue, sat, val = cv2.split(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV))
@@ -59,6 +71,14 @@ class SignalExtractor:
             else:
                 self._content[k].append(float("nan"))
         self._recent.append((hue, sv))
+        if len(self._hist) % PEAK_EVERY == 0:  # bars never change: a sample of the frames finds them
+            rows = cv2.reduce(val, 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+            cols = cv2.reduce(val, 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+            if self._row_peak is None or self._col_peak is None:
+                self._row_peak, self._col_peak = rows, cols
+            else:
+                np.maximum(self._row_peak, rows, out=self._row_peak)
+                np.maximum(self._col_peak, cols, out=self._col_peak)
         h = cv2.calcHist([bgr], [0, 1, 2], None, [4, 4, 4], [0, 256, 0, 256, 0, 256]).ravel()
         self._hist.append((h / max(1.0, float(h.sum()))).astype(np.float32))
         th, tw = max(2, bgr.shape[0] // 8), max(2, bgr.shape[1] // 8)
@@ -75,4 +95,4 @@ class SignalExtractor:
             content[k, :] = self._content[k]
         hist = np.stack(self._hist) if n else np.zeros((0, 64), np.float32)
         thumbs = np.stack(self._thumbs) if n else np.zeros((0, 2, 2, 3), np.uint8)
-        return Signals(content, hist, thumbs)
+        return Signals(content, hist, thumbs, self._row_peak, self._col_peak)
