@@ -26,21 +26,16 @@ after(async () => {
   await pool?.drain();
 });
 
-const { cutsOf, classF1 } = sceneRunner(() => pool, () => set);
-/** Truth cuts of a video that `got` misses at ±1 frame, and detected frames that match no truth cut. */
-function errors(got: number[], truth: number[]): { missed: number[]; extra: number[] } {
-  return {
-    missed: truth.filter((t) => !got.some((g) => Math.abs(g - t) <= 1)),
-    extra: got.filter((g) => !truth.some((t) => Math.abs(g - t) <= 1)),
-  };
-}
+const runner = sceneRunner(() => pool, () => set);
+const { cutsOf, classF1 } = runner;
+const errors = (name: ExtraName) => runner.errorsOf(set.videos[name]);
 const truthOf = (name: ExtraName) => set.videos[name].cuts.map((c) => c.frame);
 
 describe('the extra development set', () => {
   test('hard cuts under rolls, whips, short shots and dark or hazy reframings: no false cut; at most the one known miss', async () => {
     const known: Record<string, number[]> = { x_hard_a: [], x_hard_b: [132] };
     for (const name of ['x_hard_a', 'x_hard_b'] as const) {
-      const e = errors(await cutsOf(set.videos[name]), truthOf(name));
+      const e = await errors(name);
       assert.deepEqual(e.extra, [], `${name}: false cuts`);
       assert.ok(e.missed.every((f) => known[name]!.includes(f)), `${name}: missed ${e.missed}, known ${known[name]}`);
     }
@@ -52,7 +47,7 @@ describe('the extra development set', () => {
   test('motion: every cut found; false cuts only inside the starved whip over a cellular automaton', async () => {
     const starved = { from: truthOf('x_motion_a')[4]!, to: truthOf('x_motion_a')[5]! }; // the life:57 shot
     for (const name of ['x_motion_a', 'x_motion_b'] as const) {
-      const e = errors(await cutsOf(set.videos[name]), truthOf(name));
+      const e = await errors(name);
       assert.deepEqual(e.missed, [], `${name}: missed`);
       const elsewhere = e.extra.filter((f) => name !== 'x_motion_a' || f <= starved.from || f >= starved.to);
       assert.deepEqual(elsewhere, [], `${name}: false cuts outside the starved shot`);
@@ -65,13 +60,7 @@ describe('the extra development set', () => {
 });
 
 describe("detector 2.3.0's changes, each switched off", () => {
-  /** The cut at `frame` is found with the defaults and missed with the change switched off. */
-  async function needs(name: ExtraName, frame: number, off: Partial<DetectParams>): Promise<void> {
-    assert.ok(truthOf(name).includes(frame), `${name} has a cut at ${frame}`);
-    const on = await cutsOf(set.videos[name]), without = await cutsOf(set.videos[name], off);
-    assert.ok(on.some((f) => Math.abs(f - frame) <= 1), `${name} ${frame}, default: ${on}`);
-    assert.ok(!without.some((f) => Math.abs(f - frame) <= 1), `${name} ${frame}, switched off: ${without}`);
-  }
+  const needs = (name: ExtraName, frame: number, off: Partial<DetectParams>) => runner.needs(set.videos[name], frame, off);
   test('one-sided concentration: without it cuts from a calm shot into a fast whip are missed', async () => {
     await needs('x_motion_a', 385, { thumb_concentration_one_side: 0 });
     // 215 changes the colours too: since 2.4.0 the colour jump (colour_cut_hist) finds it as well

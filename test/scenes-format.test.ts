@@ -27,14 +27,9 @@ after(async () => {
   await pool?.drain();
 });
 
-const { cutsOf, classF1 } = sceneRunner(() => pool, () => set);
-/** Truth cuts of a video that `got` misses at ±1 frame, and detected frames that match no truth cut. */
-function errors(got: number[], truth: number[]): { missed: number[]; extra: number[] } {
-  return {
-    missed: truth.filter((t) => !got.some((g) => Math.abs(g - t) <= 1)),
-    extra: got.filter((g) => !truth.some((t) => Math.abs(g - t) <= 1)),
-  };
-}
+const runner = sceneRunner(() => pool, () => set);
+const { cutsOf, classF1 } = runner;
+const errors = (name: FormatName) => runner.errorsOf(set.videos[name]);
 const truthOf = (name: FormatName) => set.videos[name].cuts.map((c) => c.frame);
 
 describe('the format development set', () => {
@@ -49,7 +44,7 @@ describe('the format development set', () => {
   test('hard cuts in a letterbox, a pillarbox and under subtitles: the known misses at most; false cuts only in the whip over grass', async () => {
     const known: Record<string, number[]> = { fm_hard_a: [], fm_hard_b: [], fm_hard_c: [263] };
     for (const name of ['fm_hard_a', 'fm_hard_b', 'fm_hard_c'] as const) {
-      const e = errors(await cutsOf(set.videos[name]), truthOf(name));
+      const e = await errors(name);
       assert.ok(e.missed.every((f) => known[name]!.includes(f)), `${name}: missed ${e.missed}, known ${known[name]}`);
       const firstShot = name === 'fm_hard_c' ? truthOf(name)[0]! : 0; // the whip over grass
       assert.deepEqual(e.extra.filter((f) => f >= firstShot), [], `${name}: false cuts`);
@@ -70,13 +65,7 @@ describe('the format development set', () => {
 });
 
 describe("detector 2.4.0's changes, each switched off", () => {
-  /** The cut at `frame` is found with the defaults and missed with the change switched off. */
-  async function needs(name: FormatName, frame: number, off: Partial<DetectParams>): Promise<void> {
-    assert.ok(truthOf(name).includes(frame), `${name} has a cut at ${frame}`);
-    const on = await cutsOf(set.videos[name]), without = await cutsOf(set.videos[name], off);
-    assert.ok(on.some((f) => Math.abs(f - frame) <= 1), `${name} ${frame}, default: ${on}`);
-    assert.ok(!without.some((f) => Math.abs(f - frame) <= 1), `${name} ${frame}, switched off: ${without}`);
-  }
+  const needs = (name: FormatName, frame: number, off: Partial<DetectParams>) => runner.needs(set.videos[name], frame, off);
   test('the picture inside the bars: without it cuts between two framings of one photograph in a letterbox, and into a flat shot in a pillarbox, are missed', async () => {
     await needs('fm_hard_a', 46, { bar_value: -1 });
     await needs('fm_hard_b', 380, { bar_value: -1 });
