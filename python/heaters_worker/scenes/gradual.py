@@ -4,7 +4,8 @@ Thumbnails are compared k frames apart for every k in gradual_lags: a transition
 makes that distance peak, and it must stand out against the change over side_lag frames just outside
 the window (motion saturates within side_lag frames). One transition passes at several lags;
 select_lags keeps one per transition. It is then verified (both ends differ, the middle
-frame is made of the two ends, the change is concentrated in the window) and its middle is located.
+frame is made of the two ends, the change is concentrated in the window and not made in one frame:
+a step is the hard pass's to judge) and its middle is located.
 Consecutive cuts whose halfway frame is a blend of their outer ends are one transition (merge_parts).
 After merging, each blend is checked once more for a change concentrated in its window, with each
 side's calm looked for only up to its neighbouring transitions (drop_steady_slices).

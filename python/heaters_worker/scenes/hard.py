@@ -7,8 +7,11 @@ picture, not just its detail (a keyframe's quality step at a web bitrate changes
 the full analysis frame, hardly its thumbnail), and it must not be the start or end of a flash. A
 third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours); a
 fourth, the quiet cut, finds small jumps in a still neighbourhood that move the colours and the edges
-(two dark or hazy shots), never on a keyframe, where an encode's own catch-up step looks alike.
-A jump that keeps the picture's edges and colours (the same picture re-exposed) is no cut either.
+(two dark or hazy shots), never on a keyframe, where an encode's own catch-up step looks alike, or,
+on any frame, jumps whose edges are anti-correlated (two framings of a grey picture). A jump whose
+colours change entirely needs no thumbnail concentration (a cut between two whip pans). A jump that
+keeps the picture's edges and colours (the same picture re-exposed) is no cut, nor is one confined to
+a band of rows while the rest of the picture changes no more than it did (a caption or a subtitle).
 """
 from __future__ import annotations
 
