@@ -9,7 +9,8 @@ brighter than bar_value on average, on any frame, are bars, and the detector wor
 - content scores are divided by the picture's share of the frame (the bars' pixels differ by 0);
 - histograms lose the bars' pixels from their darkest bin (bars are black) and are renormalised;
 - thumbnails keep only the rows and columns that lie wholly inside the picture.
-A logo or a subtitle in a bar is a small part of its row and does not make the row a picture row.
+A logo in a bar is a small part of its row and does not make the row a picture row; a subtitle set in
+the bottom bar is wide enough to, and then the bar from that subtitle up counts as picture.
 """
 from __future__ import annotations
 
