@@ -33,9 +33,6 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         thumbs[a + 1:b] = thumbs[a]
         hist[a + 1:b] = hist[a]
     hard_frames = np.array(sorted(h["frame"] for h in hard), dtype=np.int64)
-    steps = np.zeros(n, dtype=np.float32)  # steps[i]: thumbnail change from frame i-1 to i
-    if n > 1:
-        steps[1:] = lag_distance(thumbs, 1)
     cands = []
     sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in p["gradual_lags"]:
@@ -107,7 +104,8 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         steady = _steady_change(thumbs, a_i, b_i, cut["frame"], lo, hi)
         # A change made in one frame is a step, which the hard pass has judged (a cut, or no cut: a
         # caption coming, the same picture re-exposed): no transition.
-        step = float(steps[a_i + 1:b_i + 1].max()) / max(thumb_dist(thumbs, a_i, b_i), 1e-6) if b_i > a_i else 0.0
+        step = (float(lag_distance(thumbs[a_i:b_i + 1], 1).max()) / max(thumb_dist(thumbs, a_i, b_i), 1e-6)
+                if b_i > a_i else 0.0)
         if debug is not None:
             debug[-1].update(mix=round(mix, 3), hab=round(hab, 2), side=round(side_val, 1),
                              steady=None if steady is None else round(steady, 2), step=round(step, 2))

@@ -92,10 +92,11 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
     thr_qh = np.maximum(p["quiet_hist"], p["quiet_ratio"] * ref_h)
     by_content = c1 >= thr_c
     by_hist = (h1 >= thr_h) & (c1 >= p["hist_content_min"])
-    by_quiet = ~kf & (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (h1 >= thr_qh) & (p["quiet_ratio"] > 0)
+    quiet_jump = (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (p["quiet_ratio"] > 0)
+    by_quiet = quiet_jump & ~kf & (h1 >= thr_qh)
     # ... or, on a keyframe or not, colourless: the same jump in a still neighbourhood whose edges no
     # longer line up at all (checked in the loop), a cut between two framings of a grey picture.
-    by_quiet_grey = (thr_q <= t1) & (t1 < p["cut_thumb_min"]) & (p["quiet_ratio"] > 0) & (p["quiet_grey_edges"] > -1)
+    by_quiet_grey = quiet_jump & (p["quiet_grey_edges"] > -1)
     ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey
     ok[:1] = False
     return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, by_quiet_grey,
