@@ -84,8 +84,9 @@ def test_a_cut_between_two_framings_of_one_dark_picture_is_a_quiet_cut_off_keyfr
 
 def test_a_change_of_detail_only_is_no_cut():
     # A keyframe's quality step: the fine grain changes at once (and then stays), the picture does not.
+    # (Strong grain: the half-size signals average a faint one away before any rule sees it.)
     base = m.still(m.texture(4), 60)
-    grain = m.noisy(base[:1], 30, seed=2)[0]
+    grain = m.noisy(base[:1], 50, seed=2)[0]
     frames = m.noisy(base[:30], 1, seed=1) + m.noisy([grain] * 30, 1, seed=3)
     assert cuts_of(frames) == []
     # the floor rejects it, and so does the re-exposure rule (the same picture): only without both is it a cut
@@ -254,6 +255,22 @@ def test_merge_parts_joins_halves_of_a_long_fade_but_not_two_transitions():
     sep = [{"frame": 185, "kind": "gradual", "score": 1.0, "a": 165, "b": 205, "lag": 32, "seen": 1.0},
            {"frame": 255, "kind": "gradual", "score": 1.0, "a": 235, "b": 275, "lag": 32, "seen": 1.0}]
     assert len(merge_parts(sep, sig2.thumbs, DEFAULTS)) == 2
+
+
+def test_a_fade_through_black_seen_as_two_parts_merges_when_the_first_cut_is_on_the_flat_stretchs_first_frame():
+    # 2.5.0: the first part's cut may sit on the first flat frame (the fade-out has just reached
+    # black); one frame further in, the frame before it is flat too and the cut is the middle of a
+    # fade through black of its own, which is not merged by this route (dev-format fm_gradual 346).
+    from heaters_worker.scenes.gradual import _flat_frames
+    a, b = m.still(m.texture(23), 80), m.still(m.texture(24), 80)
+    sig = m.signals(m.noisy(m.fade_through_uneven(a, b, 10, 12, 40, 0), 2))
+    first = int(_flat_frames(sig.thumbs, 80, 150, DEFAULTS)[0])
+    assert 86 <= first <= 92, first
+
+    def parts(f0: int) -> list[dict]:
+        return [{"frame": f0, "kind": "gradual", "score": 1.0, "a": 76, "b": first + 6, "lag": 16, "seen": 1.0},
+                {"frame": 120, "kind": "gradual", "score": 1.0, "a": first + 8, "b": 140, "lag": 32, "seen": 1.0}]
+    assert [len(merge_parts(parts(f), sig.thumbs, DEFAULTS)) for f in (first - 1, first, first + 1)] == [1, 1, 2]
 
 
 def test_a_slice_of_a_steady_morph_between_two_transitions_is_dropped_a_real_blend_there_is_kept():

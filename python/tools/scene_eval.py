@@ -34,7 +34,7 @@ from heaters_worker.scenes.keyframes import keyframe_frames
 from heaters_worker.scenes.params import DEFAULTS, content_lags, resolve
 from heaters_worker.scenes.signal import Signals, SignalExtractor
 
-SIGNALS_VERSION = "3"  # bump when signal.py changes what it computes
+SIGNALS_VERSION = "5"  # bump when signal.py changes what it computes (5: the half-size signals of 2.5.0)
 
 
 def signals_for(video: str, params: dict[str, Any]) -> Signals:

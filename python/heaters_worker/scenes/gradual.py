@@ -359,9 +359,10 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             # stretch and the second one in from it (their windows reach it), and neither cut sits on
             # it (a cut on a flat frame is the middle of a short fade through black by itself, next to
             # another transition). xfade's fades leave A within their first fifth and reach B slowly,
-            # so the first part's cut may lie only a few frames before the flat stretch.
-            flat_at = _flat_frames(thumbs, f0, f1, p)
-            flat = (bool(flat_at.size) and flat_at[0] > f0 and flat_at[-1] < f1
+            # so the first part's cut may lie only a few frames before the flat stretch, or on its
+            # first frame (the frame before it is not flat), and the second part's on its last.
+            flat_at = _flat_frames(thumbs, max(0, f0 - 1), min(thumbs.shape[0] - 1, f1 + 1), p)
+            flat = (bool(flat_at.size) and flat_at[0] >= f0 and flat_at[-1] <= f1
                     and prev["b"] >= flat_at[0] and cut["a"] <= flat_at[-1] + q)
             # the picture keeps changing all the way between them (a shot between two transitions
             # is calm somewhere): the slowest change over 2q frames against the average rate
