@@ -539,3 +539,23 @@ def test_a_cut_between_two_framings_of_a_grey_picture_is_a_quiet_cut_on_a_keyfra
     for keyframes in (set(), {40}):
         assert [c["frame"] for c in detector.detect(m.signals(frames), p, keyframes)] == [40]
     assert cuts_of(frames, quiet_grey_edges=-1) == [], "the grey route is what finds it"
+
+
+def test_signals_come_from_the_half_size_frame_but_bars_are_found_to_the_row():
+    # 2.5.0: the per-frame signals read a 2x box average of the analysis frame, so a pattern finer
+    # than 2 px (a 1-px checkerboard of two colours) is its mean colour to every signal ...
+    from heaters_worker.scenes.picture import Picture, find_picture
+    yy, xx = np.mgrid[0:m.H, 0:m.W]
+    board = np.where(((yy + xx) % 2 == 0)[..., None], np.uint8([40, 120, 200]), np.uint8([80, 160, 40])).astype(np.uint8)
+    flat = np.full_like(board, 0)
+    flat[:] = np.uint8([60, 140, 120])  # the checkerboard's mean, exactly
+    sig = m.signals([flat, board, flat])
+    assert float(np.nanmax(sig.content[1])) == 0.0
+    assert np.array_equal(sig.thumbs[0], sig.thumbs[1]) and np.array_equal(sig.hist[0], sig.hist[1])
+    # ... while the bars' peaks keep the full frame: an 11-row letterbox and 21-column pillarbox
+    # (odd, so a half-size frame could only place them at 10 or 12 and 20 or 22) are found exactly
+    film = m.noisy(m.pan(m.texture(1), 20, 1.5), 2)
+    rows = m.signals(_in_bars(film, rows=11))
+    assert find_picture(rows, resolve(None)) == Picture(11, 79, 0, 160, 90, 160)
+    cols = m.signals(_in_bars(film, cols=21))
+    assert find_picture(cols, resolve(None)) == Picture(0, 90, 21, 139, 90, 160)
