@@ -356,9 +356,9 @@ def merge_parts(cuts: list[dict], thumbs: np.ndarray, p: dict[str, Any]) -> list
             f0, f1 = prev["frame"], cut["frame"]
             q = MERGE_HALF
             # a fade through a colour seen as its two parts: the first one fades out into a flat
-            # stretch and the second one in from it (their windows reach it), and neither cut sits on
-            # it (a cut on a flat frame is the middle of a short fade through black by itself, next to
-            # another transition). xfade's fades leave A within their first fifth and reach B slowly,
+            # stretch and the second one in from it (their windows reach it), and neither cut sits
+            # inside it (a cut with flat frames on both sides is the middle of a short fade through
+            # black by itself, next to another transition). xfade's fades leave A within their first fifth and reach B slowly,
             # so the first part's cut may lie only a few frames before the flat stretch, or on its
             # first frame (the frame before it is not flat), and the second part's on its last.
             flat_at = _flat_frames(thumbs, max(0, f0 - 1), min(thumbs.shape[0] - 1, f1 + 1), p)

@@ -1,8 +1,9 @@
 """Per-frame signals, computed while frames stream in (Python holds at most LAGS small frames).
 
 The per-frame signals come from a half-size box average of the analysis frame (80x45 at 16:9), a
-quarter of its pixels: in 2.5.0 this cut Python's share of a detection by about a third and left
-every cut on the four development sets where it was (README, Scene detection).
+quarter of its pixels: since 2.5.0, about a third less CPU for this extraction. On the four
+development sets it moved one cut, which the merge mend in gradual.py restores (README, Scene
+detection).
 
 Kept per frame:
 - content[k][i]: colour-space (HSV) mean absolute difference between frames i and i-k, k = 1..LAGS,
@@ -63,8 +64,7 @@ class SignalExtractor:
 
     def push(self, bgr: np.ndarray) -> None:
         th, tw = max(2, bgr.shape[0] // 8), max(2, bgr.shape[1] // 8)
-        # Every signal but the bars' peaks is taken from a half-size box average (80x45 at 16:9):
-        # a quarter of the pixels to convert and compare, the same cuts on every development set.
+        # every signal but the bars' peaks reads the half-size box average (see the module docstring)
         half = cv2.resize(bgr, (max(1, bgr.shape[1] // 2), max(1, bgr.shape[0] // 2)),
                           interpolation=cv2.INTER_AREA)
         hue, sat, val = cv2.split(cv2.cvtColor(half, cv2.COLOR_BGR2HSV))
