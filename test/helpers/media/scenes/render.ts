@@ -68,7 +68,10 @@ type Motion = 'none' | 'pan' | 'shake' | 'zoom' | 'zoomin' | 'zoomout' | 'drift'
   /** Camera roll back and forth (up to ~0.3 rad) over the framing. */
   | 'rotate'
   /** Whip pans: sweeps of up to ~10% of the width per frame, back and forth. */
-  | 'whip';
+  | 'whip'
+  /** Photographs only: a crash zoom, held still, then zoomed in twofold over 6 frames at 45% of the
+   * shot, then held at the new framing. */
+  | 'crash';
 export interface Shot {
   /** An ffmpeg source (see source()) or photo:<wallpaper name>[@cx,cy] (a still moved by `motion`). */
   src: string;
@@ -78,6 +81,17 @@ export interface Shot {
   /** Exposure: dark (an underexposed, dim shot), flat (low contrast, a hazy or grey shot), mono
    * (almost no colour: a washed-out or black-and-white shot) or soft (out of focus). */
   tone?: 'dark' | 'flat' | 'mono' | 'soft';
+  /** Footage made at a lower frame rate and shown at the set's: twos (every picture shown twice, as
+   * 15 fps footage or animation on twos at 30) or film (24 fps footage at the set's rate, a repeated
+   * frame every few frames, as a naive 24-to-30 conversion). */
+  cadence?: 'twos' | 'film';
+  /** Motion blur: every frame the average of three consecutive ones, as a camera's open shutter smears
+   * a fast move. */
+  blur?: boolean;
+  /** Something crossing the frame in front of the camera: a block of another photograph (`src`, a
+   * photo: spec) `size` of the frame's width wide and 80% of its height tall, entering at the left
+   * `start` frames into the shot and gone at the right `frames` frames later. */
+  passer?: { src: string; size: number; start: number; frames: number };
 }
 /** How a shot is joined to the previous one: a hard cut or an xfade transition of N frames. */
 export type Join = { cut: 'hard' } | { cut: 'gradual'; transition: string; length: number };
@@ -148,6 +162,7 @@ function photoChain(spec: string, motion: Motion, frames: number, w: number, h: 
     case 'shake': z = '1.3'; cx = `${cx0}+0.05*sin(on*1.7)*cos(on*0.31)`; cy = `${cy0}+0.04*sin(on*2.3+1)*cos(on*0.47)`; break;
     case 'rotate': z = '1.4'; cx = `${cx0}+0.02*sin(on*0.11)`; break; // the roll itself is applied after zoompan
     case 'whip': z = '1.8'; cx = `${cx0}+0.22*sin(on*0.3)`; cy = `${cy0}+0.03*sin(on*0.13)`; break;
+    case 'crash': { const at = Math.round(F * 0.45); z = `if(lt(on,${at}),1.1,min(2.2,1.1+(on-${at})*1.1/6))`; break; }
   }
   const clampX = `max(0,min(iw-iw/zoom,(${cx})*iw-iw/zoom/2))`;
   const clampY = `max(0,min(ih-ih/zoom,(${cy})*ih-ih/zoom/2))`;
@@ -232,6 +247,7 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
       break;
     }
     case 'rotate': chain = `${source(shot.src, w, h, fps, i + 1)},${roll(w, h)}`; break;
+    case 'crash': throw new Error(`${shot.src}: a crash zoom is for photographs only`);
     case 'whip': {
       // Sweeps across a scene three times as wide: up to ~10% of the width per frame.
       chain = `${source(shot.src, w * 3, h, fps, i + 1)},crop=${w}:${h}:x='(iw-ow)*(0.5+0.5*sin(n*0.3+${i}))':y=0`;
@@ -247,12 +263,31 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
       break;
     }
   }
+  if (shot.passer) chain = passerChain(chain, shot.passer, i, w, h, fps, shot.frames);
+  if (shot.blur) chain += ',tmix=frames=3';
   const noise = shot.noise ? `,noise=alls=${shot.noise}:allf=t:all_seed=${1000 + i}` : '';
+  // fps drops frames down to the footage's rate and repeats them back up to the set's, the shot's own
+  // grain included (it was filmed at that rate); a cloned tail keeps the shot its full length
+  // whatever the rounding at its end.
+  const cadence = shot.cadence ? `,fps=${shot.cadence === 'twos' ? fps / 2 : 24},fps=${fps},tpad=stop=4:stop_mode=clone` : '';
   if (shot.tone === 'dark') chain += ',eq=brightness=-0.22:contrast=0.55';
   if (shot.tone === 'flat') chain += ',eq=contrast=0.35:brightness=0.05';
   if (shot.tone === 'mono') chain += ',hue=s=0.12';
   if (shot.tone === 'soft') chain += `,gblur=sigma=${(1.6 * w) / 1280}`;
-  return `${chain},setsar=1,format=yuv420p${noise},trim=end_frame=${shot.frames},setpts=N/${fps}/TB,settb=1/${fps}`;
+  return `${chain},setsar=1,format=yuv420p${noise}${cadence},trim=end_frame=${shot.frames},setpts=N/${fps}/TB,settb=1/${fps}`;
+}
+
+/** The shot's chain with a block of another photograph crossing it left to right (Shot.passer): the
+ * shot's own chain and the block's become two labelled branches overlaid. */
+function passerChain(chain: string, ps: NonNullable<Shot['passer']>, i: number, w: number, h: number, fps: number, frames: number): string {
+  const even = (v: number) => Math.round(v / 2) * 2;
+  const pw = even(w * ps.size), ph = even(h * 0.8);
+  const [name, at] = ps.src.slice('photo:'.length).split('@');
+  const [cx, cy] = at ? at.split(',').map(Number) as [number, number] : [0.5, 0.5];
+  const block = `movie=filename=${photoPath(name!)},scale=${pw * 3}:${ph * 3}:force_original_aspect_ratio=increase,` +
+    `crop=${pw}:${ph}:x='(iw-ow)*${cx}':y='(ih-oh)*${cy}',zoompan=z=1:d=${frames}:s=${pw}x${ph}:fps=${fps},setsar=1`;
+  const x = `-w+(W+w)*(n-${ps.start})/${ps.frames}`;
+  return `${chain},setsar=1[pb${i}];${block}[pf${i}];[pb${i}][pf${i}]overlay=x='${x}':y=${even(h * 0.2)}:eval=frame:enable='between(n,${ps.start},${ps.start + ps.frames})'`;
 }
 
 interface Rendered { graph: string; frames: number; cuts: TruthCut[] }
