@@ -81,3 +81,11 @@ describe("detector 2.4.0's changes, each switched off", () => {
     assert.ok(scoreVideo(await cutsOf(v, { caption_share: 0 }), v).fp >= 1);
   });
 });
+
+describe("detector 2.6.0's isolation rule, switched off", () => {
+  test('without it, the whip over grass (moves and stops, every moving frame as new as a cut) has more false cuts', async () => {
+    const v = set.videos.fm_hard_c, firstCut = truthOf('fm_hard_c')[0]!;
+    const falseIn = (got: number[]) => got.filter((f) => f < firstCut - 1);
+    assert.ok(falseIn(await cutsOf(v, { isolation: 0 })).length > falseIn(await cutsOf(v)).length);
+  });
+});

@@ -17,6 +17,20 @@ def texture(seed: int, w: int = 2 * W, h: int = 2 * H) -> np.ndarray:
     return cv2.GaussianBlur(img, (0, 0), 3)
 
 
+def fine_texture(seed: int, w: int, h: int, cell: int = 6) -> np.ndarray:
+    """A fine, busy random picture (grass, gravel, leaves): cells of a few pixels, so a fast move
+    renders it anew on every frame and even the thumbnail changes as much as at a cut."""
+    rng = np.random.default_rng(seed)
+    img = rng.integers(0, 256, size=(h // cell, w // cell, 3), dtype=np.uint8)
+    img = cv2.resize(img, (w, h), interpolation=cv2.INTER_NEAREST)
+    return cv2.GaussianBlur(img, (0, 0), 1)
+
+
+def slide(tex: np.ndarray, x0: float, n: int, speed: float, y: int = 20) -> list[np.ndarray]:
+    """n frames cut from tex at whole-pixel offsets x0, x0 + speed, ... (a pan without interpolation)."""
+    return [tex[y:y + H, int(x0 + k * speed):int(x0 + k * speed) + W].copy() for k in range(n)]
+
+
 def pan(tex: np.ndarray, n: int, speed: float = 1.0, y: int = 20) -> list[np.ndarray]:
     """n frames panning across tex, `speed` pixels per frame (sub-pixel by interpolation)."""
     out = []

@@ -19,7 +19,7 @@ from heaters_worker.scenes import detector  # noqa: E402
 from heaters_worker.scenes.distance import brightness, edge_correlation, rolling_median, shifted_dist  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
-from heaters_worker.scenes.hard import thumb_concentration  # noqa: E402
+from heaters_worker.scenes.hard import fill_repeats, thumb_concentration  # noqa: E402
 from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
 
 
@@ -106,6 +106,52 @@ def test_the_same_picture_re_exposed_is_no_cut():
     tex = m.texture(3, 4 * m.W, 4 * m.H)
     two = m.noisy([tex[10:10 + m.H, 10:10 + m.W].copy()] * 30 + [tex[200:200 + m.H, 400:400 + m.W].copy()] * 30, 2)
     assert edge_correlation(m.signals(two).thumbs, 29, 30) < 0.5
+
+
+def test_a_repeated_picture_counts_as_its_neighbours_smaller_change():
+    # 15 fps shown at 30: every other frame changes nothing. A still shot changes alike on every
+    # frame (no repeats), nor is frame 1 one (frame 0's change is 0 by definition).
+    c1 = np.array([0.0, 9.0, 0.1, 10.0, 0.2, 12.0, 0.0, 11.0])
+    t1 = np.array([0.0, 8.0, 0.0, 9.0, 0.1, 9.0, 0.0, 10.0])
+    c, t = fill_repeats(c1, t1, 0.1, (c1, t1))
+    assert c.tolist() == [0.0, 9.0, 9.0, 10.0, 10.0, 12.0, 11.0, 11.0]
+    assert t.tolist() == [0.0, 8.0, 8.0, 9.0, 9.0, 9.0, 9.0, 10.0]
+    assert fill_repeats(c1, t1, 0.0, (c1,))[0] is c1  # off
+    still = np.array([0.0, 1.0, 0.9, 1.1, 1.0, 0.8])
+    assert fill_repeats(still, still, 0.1, (still,))[0].tolist() == still.tolist()
+    # Both signals must repeat: a frame whose content stands still while its thumbnail moves does not.
+    t_moving = np.array([0.0, 8.0, 7.0, 9.0, 8.0, 9.0, 8.0, 10.0])
+    assert fill_repeats(c1, t_moving, 0.1, (c1,))[0].tolist() == c1.tolist()
+
+
+def test_a_fast_pan_over_a_busy_picture_made_at_15_fps_is_no_cut_a_cut_inside_it_is():
+    # Every picture shown twice: the repeats would pull the local median to ~0, and every moving
+    # frame would stand out from it as much as a cut.
+    tex = m.fine_texture(3, 12 * m.W, 2 * m.H)
+    other = (m.fine_texture(4, 12 * m.W, 2 * m.H) * np.float32([0.3, 0.9, 0.4])).astype(np.uint8)  # greens
+    twice = lambda pics: [p for p in pics for _ in (0, 1)]  # noqa: E731
+    pan = m.noisy(twice(m.slide(tex, 0, 30, 8)), 1)
+    assert cuts_of(pan) == []
+    assert len(cuts_of(pan, repeat_share=0)) >= 3  # the rule off: false cuts all along
+    with_cut = m.noisy(twice(m.slide(tex, 0, 20, 8)) + twice(m.slide(other, 0, 20, 8)), 1)
+    assert [(c["frame"], c["kind"]) for c in cuts_of(with_cut)] == [(40, "hard")]
+
+
+def test_a_whip_that_stops_and_starts_is_no_cut_in_the_middle_of_a_move():
+    # Moves of 14 frames, each frame as new as a cut, between stops of 16: the stops keep the local
+    # median low, but a moving frame changes no more than the frames beside it. (The first and last
+    # frame of a move have a still neighbour: there, a move and a cut into or out of one look alike.)
+    tex = m.fine_texture(3, 30 * m.W, 2 * m.H)
+    frames, x, moves = [], 0, []
+    for _ in range(3):
+        moves.append((len(frames), len(frames) + 13))
+        frames += m.slide(tex, x, 14, 16)
+        x += 14 * 16
+        frames += [frames[-1].copy()] * 16
+    frames = m.noisy(frames, 2)
+    inside = lambda cuts: [c["frame"] for c in cuts if any(a + 1 < c["frame"] < b - 1 for a, b in moves)]  # noqa: E731
+    assert inside(cuts_of(frames)) == []
+    assert inside(cuts_of(frames, isolation=0)) != []  # the rule off: a cut in the middle of a move
 
 
 def _thumbs(frames: list) -> np.ndarray:

@@ -31,6 +31,10 @@ const DetectParamsShape = z.object({
     concentration: z.number().min(0).max(1),
     /** ... over this many frames (i-3 .. i+2) */
     concentration_lag: z.number().int().min(2).max(6),
+    /** a frame whose content and thumbnail changes are both at most this share of each neighbour's repeats the picture before it (footage made at 15 or 24 fps shown at 30); in the local references and beside a candidate it counts as its neighbours' smaller change (0 = off) */
+    repeat_share: z.number().min(0).max(1),
+    /** a jump whose content and thumbnail changes are both under this many times the smaller of its two neighbours' is motion going on, no cut, unless its colours jump by colour_cut_hist (a stop-and-go whip over a fine texture; 0 = off) */
+    isolation: z.number().min(0),
     /** the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture) */
     cut_thumb_min: z.number().min(0).max(255),
     /** the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame) */
@@ -179,6 +183,8 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   hist_content_min: 6.0,
   concentration: 0.5,
   concentration_lag: 5,
+  repeat_share: 0.1,
+  isolation: 3.0,
   cut_thumb_min: 12.0,
   thumb_concentration: 0.8,
   colour_cut_hist: 0.75,

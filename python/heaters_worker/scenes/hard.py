@@ -11,7 +11,12 @@ fourth, the quiet cut, finds small jumps in a still neighbourhood that move the 
 on any frame, jumps whose edges are anti-correlated (two framings of a grey picture). A jump whose
 colours change entirely needs no thumbnail concentration (a cut between two whip pans). A jump that
 keeps the picture's edges and colours (the same picture re-exposed) is no cut, nor is one confined to
-a band of rows while the rest of the picture changes no more than it did (a caption or a subtitle).
+a band of rows while the rest of the picture changes no more than it did (a caption or a subtitle),
+nor one that changes no more than three times as much as both frames beside it (motion going on:
+a whip that stops and starts keeps the median low, but not its neighbours). Footage made at a lower
+frame rate shows every picture twice (or every fifth twice): those repeats change nothing, and
+would drag the median and a moving frame's neighbours down to zero, so each counts as its
+neighbours' smaller change (fill_repeats).
 """
 from __future__ import annotations
 
@@ -53,6 +58,31 @@ def thumb_concentration(thumbs: np.ndarray, i: int, lag: int, jump: float, one_s
             calm = thumb_dist(thumbs, a, i) if calm_before else thumb_dist(thumbs, i - 1, b)
             return centred, jump / max(calm, 1e-6)
     return centred, None
+
+
+def fill_repeats(c1: np.ndarray, t1: np.ndarray, share: float, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """`arrays` (per-frame changes) with every repeated picture's value replaced by the smaller of its
+    two neighbours'. A frame repeats the one before when its content and thumbnail changes are both
+    at most `share` of each neighbour's (a picture shown twice, as in footage made at 15 or 24 fps;
+    share 0 = off). A still shot changes alike on every frame, so none of its frames repeats."""
+    n = c1.shape[0]
+    if share <= 0 or n < 3:
+        return arrays
+    def below(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        return x[1:-1] <= share * np.minimum(x[:-2], x[2:])
+    rep = np.zeros(n, dtype=bool)
+    rep[1:-1] = below(c1) & below(t1)
+    rep[1] = False  # frame 0's change is 0 by definition: no neighbour to compare with
+    if not rep.any():
+        return arrays
+    idx = np.flatnonzero(rep)
+    out = []
+    for a in arrays:
+        a = np.asarray(a, dtype=np.float64).copy()
+        a[idx] = np.minimum(a[idx - 1], a[idx + 1])
+        out.append(a)
+    return tuple(out)
 
 
 class Thresholds(NamedTuple):
@@ -110,10 +140,14 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     hd = hist_lags(sig.hist)
     c1 = np.nan_to_num(c[1])
     h1 = np.nan_to_num(hd[1])
-    ref_c = rolling_median(c1, int(p["window"]))
-    ref_h = rolling_median(h1, int(p["window"]))
     t1 = flash.t1
-    ref_t = rolling_median(t1, int(p["window"]))
+    # Footage made at a lower frame rate repeats pictures: their change is ~0 and would pull the local
+    # median down to it, and be the neighbours a moving frame is compared with. Each repeat counts as
+    # its neighbours' smaller change instead.
+    c1f, h1f, t1f = fill_repeats(c1, t1, float(p["repeat_share"]), (c1, h1, t1))
+    ref_c = rolling_median(c1f, int(p["window"]))
+    ref_h = rolling_median(h1f, int(p["window"]))
+    ref_t = rolling_median(t1f, int(p["window"]))
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
@@ -141,6 +175,15 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         quiet_only = t1[i] < p["cut_thumb_min"]
         if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey)):
             continue
+        # A cut stands out from the frames on either side of it too. In a stop-and-go whip over a
+        # fine texture every moving frame changes the content and the thumbnail as much as a cut
+        # would, and the still stretches between the moves keep the local median low.
+        iso = float(p["isolation"])
+        if iso > 0 and h1[i] < p["colour_cut_hist"]:
+            beside = min(_at(c1f, i - 1, 0.0), _at(c1f, i + 1, 0.0))
+            beside_t = min(_at(t1f, i - 1, 0.0), _at(t1f, i + 1, 0.0))
+            if c1[i] < iso * beside and t1[i] < iso * beside_t:
+                continue
         # The thumbnail's jump must be most of its change over a few frames around: a web encode's
         # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
         # the same size as a cut's at 160 px), but the fade keeps going on both sides of it. A cut

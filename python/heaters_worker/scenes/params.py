@@ -37,6 +37,8 @@ SPEC: dict[str, Param] = {
     "hist_content_min": Param(6.0, "float", 0, None, "content score a colour-only cut needs at least"),
     "concentration": Param(0.5, "float", 0, 1, "a cut's jump must be at least this share of the change over the frames around it"),
     "concentration_lag": Param(5, "int", 2, 6, "... over this many frames (i-3 .. i+2)"),
+    "repeat_share": Param(0.1, "float", 0, 1, "a frame whose content and thumbnail changes are both at most this share of each neighbour's repeats the picture before it (footage made at 15 or 24 fps shown at 30); in the local references and beside a candidate it counts as its neighbours' smaller change (0 = off)"),
+    "isolation": Param(3.0, "float", 0, None, "a jump whose content and thumbnail changes are both under this many times the smaller of its two neighbours' is motion going on, no cut, unless its colours jump by colour_cut_hist (a stop-and-go whip over a fine texture; 0 = off)"),
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
     "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
     "colour_cut_hist": Param(0.75, "float", 0, 1.01, "... unless the colours jump by at least this (histogram distance, 0-1) in that one frame: a cut between two moving shots of other colours (1.01 = off)"),
