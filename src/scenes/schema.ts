@@ -175,7 +175,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   bar_value: 24.0,
   bar_min_picture: 0.3,
   window: 15,
-  content_min: 12.0,
+  content_min: 8.0,
   content_ratio: 3.0,
   hist_min: 0.45,
   hist_ratio: 4.0,

@@ -29,7 +29,7 @@ SPEC: dict[str, Param] = {
     "bar_min_picture": Param(0.3, "float", 0, 1, "... unless the picture left would be under this share of the frame (a mostly black video)"),
     # --- hard cuts: a frame-to-frame jump that stands out from its neighbourhood, in content or colours ---
     "window": Param(15, "int", 1, 300, "frames each side for the local reference (median)"),
-    "content_min": Param(12.0, "float", 0, None, "content score (HSV, 0-255) a cut needs at least"),
+    "content_min": Param(8.0, "float", 0, None, "content score (HSV, 0-255) a cut needs at least"),
     "content_ratio": Param(3.0, "float", 0, None, "... and this many times the local median"),
     "hist_min": Param(0.45, "float", 0, 1, "histogram distance (0-1) a colour-only cut needs at least"),
     "hist_ratio": Param(4.0, "float", 0, None, "... and this many times the local median"),
