@@ -41,6 +41,14 @@ def pan(tex: np.ndarray, n: int, speed: float = 1.0, y: int = 20) -> list[np.nda
     return out
 
 
+def zoomed(frame: np.ndarray, scale: float) -> np.ndarray:
+    """frame magnified `scale` times about its centre (a zoom in)."""
+    h, w = frame.shape[:2]
+    cx, cy = (w - 1) / 2, (h - 1) / 2
+    return cv2.warpAffine(frame, np.float32([[scale, 0, (1 - scale) * cx], [0, scale, (1 - scale) * cy]]), (w, h),
+                          flags=cv2.INTER_LINEAR)
+
+
 def still(tex: np.ndarray, n: int) -> list[np.ndarray]:
     return [tex[20:20 + H, 10:10 + W].copy() for _ in range(n)]
 

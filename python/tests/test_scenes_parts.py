@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
-from heaters_worker.scenes.distance import brightness, edge_correlation, rolling_median, shifted_dist  # noqa: E402
+from heaters_worker.scenes.distance import brightness, edge_correlation, rolling_median, shifted_dist, zoomed_share  # noqa: E402
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
 from heaters_worker.scenes.hard import fill_repeats, thumb_concentration  # noqa: E402
@@ -247,6 +247,21 @@ def test_a_crossfade_gives_one_cut_near_its_middle(length):
     middle = 120 + length // 2
     assert len(cuts) == 1 and cuts[0]["kind"] == "gradual", cuts
     assert abs(cuts[0]["frame"] - middle) <= length / 4, (cuts, middle)
+
+
+@pytest.mark.parametrize("length", [6, 8])
+def test_a_crash_zoom_between_two_still_framings_is_no_transition(length):
+    # Twofold in 6-8 frames, held still before and after: on the thumbnail the middle frame is nearly
+    # a blend of the two framings, but it is the first one magnified.
+    tex = m.texture(6, m.W, m.H)
+    frames = m.noisy([tex] * 30 + [m.zoomed(tex, 1 + k / length) for k in range(1, length + 1)] + [m.zoomed(tex, 2.0)] * 30, 1)
+    assert cuts_of(frames) == []
+    assert [c["kind"] for c in cuts_of(frames, gradual_zoom=0)] == ["gradual"]  # the rule off: a transition
+    thumbs = m.signals(frames).thumbs
+    assert zoomed_share(thumbs, 30 + length // 2, (29, 31 + length)) < DEFAULTS["gradual_zoom"]
+    # A crossfade's middle is no zoom of either end.
+    fade = m.signals(m.crossfade([tex] * 30, [m.texture(7, m.W, m.H)] * 30, 10)).thumbs
+    assert zoomed_share(fade, 25, (19, 31)) > 2 * DEFAULTS["gradual_zoom"]
 
 
 def test_a_fade_through_black_gives_one_cut():

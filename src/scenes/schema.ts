@@ -123,8 +123,10 @@ const DetectParamsShape = z.object({
     distinct_steady: z.number().min(0),
     /** the middle frame must be a blend or a wipe of the two ends (0 = exactly) */
     gradual_mix: z.number().min(0),
+    /** the middle frame seen as one end zoomed into (1.1-2x) this closely, as a share of its plain distance to that end, is a zoom, no transition (0 = off) */
+    gradual_zoom: z.number().min(0).max(1),
     /** the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1) */
-    gradual_steady: z.number().min(0),
+  gradual_steady: z.number().min(0),
     /** after merging, a blend is checked again with each side's calm looked for only up to the neighbouring transitions: it must stay below this share (a slice of a steadily morphing shot between two transitions: ~0.85) */
     bounded_steady: z.number().min(0),
     /** a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this */
@@ -229,6 +231,7 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   gradual_distinct: 2.0,
   distinct_steady: 0.15,
   gradual_mix: 0.4,
+  gradual_zoom: 0.3,
   gradual_steady: 0.55,
   bounded_steady: 0.7,
   through_colour: 0.5,

@@ -39,6 +39,32 @@ def shifted_dist(thumbs: np.ndarray, i: int, j: int, max_shift: int) -> float:
     return best
 
 
+ZOOM_SCALES = (1.1, 1.2, 1.35, 1.5, 1.7, 2.0)
+ZOOM_CENTRES = (0.3, 0.5, 0.7)  # shares of the width and of the height
+
+
+def zoomed_share(thumbs: np.ndarray, mid: int, ends: tuple[int, ...]) -> float:
+    """How well a zoom into one of `ends` explains frame `mid`: the smallest thumb_dist of mid and an
+    end magnified by 1.1-2x about one of nine centres (ZOOM_SCALES, ZOOM_CENTRES; the outermost
+    thumbnail pixels left out), as a share of the plain distance of mid and that end. Small when mid
+    is an end's picture zoomed into (a zoom into A, or B seen zoomed out of), about 1 for a blend of
+    two pictures."""
+    m = thumbs[mid].astype(np.float32)
+    h, w = m.shape[:2]
+    best = float("inf")
+    for e in ends:
+        x = thumbs[e].astype(np.float32)
+        plain = max(float(np.abs(x - m).mean()), 1e-6)
+        for s in ZOOM_SCALES:
+            for fy in ZOOM_CENTRES:
+                for fx in ZOOM_CENTRES:
+                    cx, cy = fx * (w - 1), fy * (h - 1)
+                    warp = np.float32([[s, 0, (1 - s) * cx], [0, s, (1 - s) * cy]])
+                    z = cv2.warpAffine(x, warp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                    best = min(best, float(np.abs(z - m)[1:-1, 1:-1].mean()) / plain)
+    return best
+
+
 def outside_band(thumbs: np.ndarray, i: int, band: float, half: int) -> tuple[float, float, float]:
     """The change from frame i-1 to i outside its most-changed band of rows (`band` of the rows,
     contiguous), that change as a share of the whole frame's, and the median change of the same rows

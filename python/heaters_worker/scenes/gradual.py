@@ -4,8 +4,8 @@ Thumbnails are compared k frames apart for every k in gradual_lags: a transition
 makes that distance peak, and it must stand out against the change over side_lag frames just outside
 the window (motion saturates within side_lag frames). One transition passes at several lags;
 select_lags keeps one per transition. It is then verified (both ends differ, the middle
-frame is made of the two ends, the change is concentrated in the window and not made in one frame:
-a step is the hard pass's to judge) and its middle is located.
+frame is made of the two ends and is not one end zoomed into, the change is concentrated in the
+window and not made in one frame: a step is the hard pass's to judge) and its middle is located.
 Consecutive cuts whose halfway frame is a blend of their outer ends are one transition (merge_parts).
 After merging, each blend is checked once more for a change concentrated in its window, with each
 side's calm looked for only up to its neighbouring transitions (drop_steady_slices).
@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import dist_from, lag_distance, rolling_max, thumb_dist
+from .distance import dist_from, lag_distance, rolling_max, thumb_dist, zoomed_share
 from .signal import Signals
 
 
@@ -111,6 +111,14 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
                              steady=None if steady is None else round(steady, 2), step=round(step, 2))
         if step >= p["gradual_step"]:
             continue
+        # A fast zoom (a crash zoom) changes the picture over a few frames between two still
+        # framings, and its middle frame is nearly a blend of them on a 20x11 thumbnail; it is one
+        # end's picture magnified.
+        zoomed = zoomed_share(thumbs, cut["frame"], (a_i, b_i)) if p["gradual_zoom"] > 0 else float("inf")
+        if debug is not None:
+            debug[-1].update(zoomed=round(zoomed, 2))
+        if zoomed <= p["gradual_zoom"]:
+            continue
         # Both ends differ (in colours, or clearly more than the picture drifts anyway), the
         # middle is made of them, and the change is concentrated in the window (not a steady
         # zoom or pan, whose change over 64 frames can stand out against the 12-frame sides).
@@ -126,7 +134,8 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
             cut["margin"] = float(min(max(by_c, by_h), cut["score"] / max(p["gradual_min"], 1e-6),
                                       p["gradual_mix"] / max(mix, 1e-6),
                                       p["gradual_steady"] / max(steady if steady is not None else 0.0, 1e-6),
-                                      p["gradual_step"] / max(step, 1e-6)))
+                                      p["gradual_step"] / max(step, 1e-6),
+                                      zoomed / max(p["gradual_zoom"], 1e-6)))
             cut["strength"] = cut["margin"]
             cut["lag"], cut["seen"] = k, lk_val
             out.append(cut)

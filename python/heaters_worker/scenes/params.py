@@ -85,6 +85,7 @@ SPEC: dict[str, Param] = {
     "gradual_distinct": Param(2.0, "float", 0, None, "ends alike in colours must differ by this many times the ratio threshold ..."),
     "distinct_steady": Param(0.15, "float", 0, None, "... or the change be this concentrated (see gradual_steady)"),
     "gradual_mix": Param(0.4, "float", 0, None, "the middle frame must be a blend or a wipe of the two ends (0 = exactly)"),
+    "gradual_zoom": Param(0.3, "float", 0, 1, "the middle frame seen as one end zoomed into (1.1-2x) this closely, as a share of its plain distance to that end, is a zoom, no transition (0 = off)"),
     "gradual_steady": Param(0.55, "float", 0, None, "the change just outside must stay below this share of the change across the middle, at the same lag (a steady zoom or pan: ~0.65-1)"),
     "bounded_steady": Param(0.7, "float", 0, None, "after merging, a blend is checked again with each side's calm looked for only up to the neighbouring transitions: it must stay below this share (a slice of a steadily morphing shot between two transitions: ~0.85)"),
     "through_colour": Param(0.5, "float", 0, 2, "a fade through a colour: the farthest frame fitted as x*A + y*B + z has x + y below this"),
