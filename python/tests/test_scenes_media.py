@@ -49,6 +49,28 @@ def zoomed(frame: np.ndarray, scale: float) -> np.ndarray:
                           flags=cv2.INTER_LINEAR)
 
 
+def checker_block(w: int = 64, h: int = 72, cell: int = 8) -> np.ndarray:
+    """A black and white checkerboard block (something high-contrast passing the camera)."""
+    board = (np.indices((h // cell + 1, w // cell + 1)).sum(axis=0) % 2).astype(np.uint8) * 255
+    board = np.kron(board, np.ones((cell, cell), dtype=np.uint8))[:h, :w]
+    return cv2.GaussianBlur(np.repeat(board[..., None], 3, axis=2), (0, 0), 1)
+
+
+def crossing(background: np.ndarray, block: np.ndarray, n: int, speed: float, start: int = 0, y: int = 10) -> list[np.ndarray]:
+    """n frames of a still background with `block` crossing it left to right at `speed` pixels per
+    frame, entering at the left edge on frame `start` (negative: already inside on frame 0)."""
+    out = []
+    bh, bw = block.shape[:2]
+    for k in range(n):
+        f = background.copy()
+        x = int(-bw + (k - start) * speed)
+        lo, hi = max(0, x), min(background.shape[1], x + bw)
+        if hi > lo:
+            f[y:y + bh, lo:hi] = block[:, lo - x:hi - x]
+        out.append(f)
+    return out
+
+
 def still(tex: np.ndarray, n: int) -> list[np.ndarray]:
     return [tex[20:20 + H, 10:10 + W].copy() for _ in range(n)]
 

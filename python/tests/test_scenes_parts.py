@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import test_scenes_media as m  # noqa: E402
 from heaters_worker.errors import OpError  # noqa: E402
 from heaters_worker.scenes import detector  # noqa: E402
-from heaters_worker.scenes.distance import brightness, edge_correlation, rolling_median, shifted_dist, zoomed_share  # noqa: E402
+from heaters_worker.scenes.distance import (  # noqa: E402
+    brightness, edge_correlation, median_cell_change, rolling_median, shifted_dist, zoomed_share)
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
 from heaters_worker.scenes.hard import fill_repeats, thumb_concentration  # noqa: E402
@@ -80,6 +81,20 @@ def test_a_cut_between_two_framings_of_one_dark_picture_is_a_quiet_cut_off_keyfr
     assert cuts_of(frames, quiet_ratio=0) == []  # the route off: missed
     # On a keyframe the same jump could be a starved encode catching up: not a quiet cut.
     assert detector.detect(sig, DEFAULTS, {40}) == []
+
+
+def test_a_cut_while_something_crosses_the_frame_takes_the_wide_route():
+    # A block passing the camera before and after a cut between two framings of one picture: it
+    # raises the mean change of every frame around the cut (and with it the references of the other
+    # routes), but most of the picture stays still, so the median cell's change does not rise.
+    tex = m.texture(3, 4 * m.W, 4 * m.H)
+    a, b = tex[10:10 + m.H, 10:10 + m.W].copy(), tex[10:10 + m.H, 30:30 + m.W].copy()
+    block = m.checker_block()
+    frames = m.noisy(m.crossing(a, block, 40, 10, start=14) + m.crossing(b, block, 40, 10, start=-10), 2)
+    assert [c["frame"] for c in cuts_of(frames)] == [40]
+    assert cuts_of(frames, wide_ratio=0) == []  # the route off: missed
+    # The block crossing alone is no cut.
+    assert cuts_of(m.noisy(m.crossing(a, block, 80, 10, start=14), 2)) == []
 
 
 def test_a_change_of_detail_only_is_no_cut():
@@ -429,7 +444,7 @@ def test_rolling_median_skips_nans_and_is_the_plain_median_without_them():
     assert rolling_median(x, 1).tolist() == [5, 3, 1.5, 4.5, 3, 7, 8]
 
 
-def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
+def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m):
     """The four routes' thresholds frame by frame in scalar arithmetic (as hard_cuts' loop first had
     them), the frames over one of them and the frames over the quiet route."""
     out, thr, quiet = [], [], []
@@ -445,7 +460,9 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
         if by_quiet:
             quiet.append(i)
         by_grey = p["quiet_ratio"] > 0 and p["quiet_grey_edges"] > -1 and thr_q <= t1[i] < p["cut_thumb_min"]
-        if c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet or by_grey:
+        by_wide = p["wide_ratio"] > 0 and m1[i] >= max(p["wide_min"], p["wide_ratio"] * ref_m[i])
+        if (c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet
+                or by_grey or by_wide):
             out.append(i)
     return out, thr, quiet
 
@@ -453,7 +470,7 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes):
 @pytest.mark.parametrize("overrides", [
     {}, {"content_ratio": 1.5, "content_min": 4}, {"hist_ratio": 1.5, "hist_min": 0.05},
     {"thumb_ratio": 1.5, "thumb_min": 2}, {"quiet_ratio": 2, "quiet_thumb_min": 0.5, "quiet_hist": 0.01},
-    {"quiet_grey_edges": -1}])
+    {"quiet_grey_edges": -1}, {"wide_ratio": 0}, {"wide_ratio": 1.5, "wide_min": 1}])
 def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     from heaters_worker.scenes import hard
     from heaters_worker.scenes.distance import hist_lags
@@ -462,9 +479,11 @@ def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     t1 = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p).t1
     w = int(p["window"])
     refs = (rolling_median(c1, w), rolling_median(h1, w), rolling_median(t1, w))
+    m1 = median_cell_change(sig.thumbs)
+    ref_m = rolling_median(m1, w)
     keyframes = {30, 70, 100, 150}
-    got = hard.thresholds(c1, h1, t1, *refs, p, keyframes)
-    want, want_thr, want_quiet = _routes_plain(c1, h1, t1, *refs, p, keyframes)
+    got = hard.thresholds(c1, h1, t1, *refs, p, keyframes, m1, ref_m)
+    want, want_thr, want_quiet = _routes_plain(c1, h1, t1, *refs, p, keyframes, m1, ref_m)
     assert got.candidates == want
     assert np.flatnonzero(got.by_quiet).tolist() == want_quiet
     assert want_quiet or p["quiet_ratio"] == 0, "the hazy cut takes the quiet route"

@@ -71,6 +71,10 @@ const DetectParamsShape = z.object({
     caption_rest: z.number().min(0),
     /** ... plus this (BGR, 0-255; a still picture's rows hardly change) is a caption or a subtitle coming or going, no cut */
     caption_floor: z.number().min(0).max(255),
+    /** or: the median thumbnail cell changing by at least this (BGR, 0-255: most of the picture at once) ... */
+    wide_min: z.number().min(0).max(255),
+    /** ... and this many times its local median is a cut too (something crossing part of the frame raises the other routes' references, not this one's; 0 = off) */
+    wide_ratio: z.number().min(0),
     /** or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture) */
     thumb_min: z.number().min(0).max(255),
     /** ... and this many times its local median is a cut too */
@@ -205,6 +209,8 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   caption_share: 0.3,
   caption_rest: 1.5,
   caption_floor: 0.25,
+  wide_min: 12.0,
+  wide_ratio: 8.0,
   thumb_min: 14.0,
   thumb_ratio: 4.0,
   max_flash: 10,

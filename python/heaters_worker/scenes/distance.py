@@ -17,6 +17,19 @@ def thumb_dist(thumbs: np.ndarray, i: int, j: int) -> float:
     return float(cv2.norm(thumbs[i], thumbs[j], cv2.NORM_L1)) / thumbs[i].size
 
 
+def median_cell_change(thumbs: np.ndarray) -> np.ndarray:
+    """Per frame, the median over the thumbnail's cells of their mean absolute BGR change from the
+    frame before (0-255; 0 for frame 0): high only when most of the picture changes at once, which
+    something crossing part of the frame does not do."""
+    n = thumbs.shape[0]
+    out = np.zeros(n, dtype=np.float32)
+    if n > 1:
+        t = thumbs.astype(np.int16)
+        cells = np.abs(t[1:] - t[:-1]).mean(axis=3, dtype=np.float32).reshape(n - 1, -1)
+        out[1:] = np.median(cells, axis=1)
+    return out
+
+
 def dist_from(thumbs: np.ndarray, ref: int, frames: np.ndarray) -> np.ndarray:
     """thumb_dist(ref, f) for every f in frames."""
     d = np.abs(thumbs[frames].astype(np.int16) - thumbs[ref].astype(np.int16))

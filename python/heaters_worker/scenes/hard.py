@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .distance import edge_correlation, hist_lags, outside_band, rolling_median, shifted_dist, thumb_dist
+from .distance import edge_correlation, hist_lags, median_cell_change, outside_band, rolling_median, shifted_dist, thumb_dist
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -97,13 +97,17 @@ class Thresholds(NamedTuple):
     by_hist: np.ndarray
     by_quiet: np.ndarray
     by_quiet_grey: np.ndarray
+    wide: np.ndarray
+    by_wide: np.ndarray
     candidates: list[int]
 
 
 def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
-               ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int]) -> Thresholds:
-    """The four routes' thresholds for all frames at once, and the frames over one of them: the loop
-    in hard_cuts visits only those (a few percent of the frames) and reads its thresholds here."""
+               ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int],
+               m1: Optional[np.ndarray] = None, ref_m: Optional[np.ndarray] = None) -> Thresholds:
+    """The routes' thresholds for all frames at once, and the frames over one of them: the loop in
+    hard_cuts visits only those (a few percent of the frames) and reads its thresholds here. m1 and
+    ref_m (the median cell's change and its local median) feed the wide route; without them it is off."""
     # float64 throughout: an array of float32 times a Python float stays float32 in numpy 1.x, and
     # the margins' ratios were defined on the doubles.
     c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
@@ -127,10 +131,19 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
     # ... or, on a keyframe or not, colourless: the same jump in a still neighbourhood whose edges no
     # longer line up at all (checked in the loop), a cut between two framings of a grey picture.
     by_quiet_grey = quiet_jump & (p["quiet_grey_edges"] > -1)
-    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey
+    # The wide route: most of the picture changes at once (the median thumbnail cell), where around
+    # it only parts of the picture did (something crossing the frame raises the mean change of every
+    # frame around a cut, and so the other routes' references, but not the median cell's).
+    if m1 is None or ref_m is None or p["wide_ratio"] <= 0:
+        thr_m, by_wide = np.full(n, np.inf), np.zeros(n, dtype=bool)
+    else:
+        m1, ref_m = np.asarray(m1, dtype=np.float64), np.asarray(ref_m, dtype=np.float64)
+        thr_m = np.maximum(p["wide_min"], p["wide_ratio"] * ref_m)
+        by_wide = m1 >= thr_m
+    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey | by_wide
     ok[:1] = False
     return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, by_quiet_grey,
-                      np.flatnonzero(ok).tolist())
+                      thr_m, by_wide, np.flatnonzero(ok).tolist())
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -144,14 +157,16 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     # Footage made at a lower frame rate repeats pictures: their change is ~0 and would pull the local
     # median down to it, and be the neighbours a moving frame is compared with. Each repeat counts as
     # its neighbours' smaller change instead.
-    c1f, h1f, t1f = fill_repeats(c1, t1, float(p["repeat_share"]), (c1, h1, t1))
+    m1 = median_cell_change(sig.thumbs)
+    c1f, h1f, t1f, m1f = fill_repeats(c1, t1, float(p["repeat_share"]), (c1, h1, t1, m1))
     ref_c = rolling_median(c1f, int(p["window"]))
     ref_h = rolling_median(h1f, int(p["window"]))
     ref_t = rolling_median(t1f, int(p["window"]))
+    ref_m = rolling_median(m1f, int(p["window"]))
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
-    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes)
+    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m)
     for i in thr.candidates:
         thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
         thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
@@ -222,7 +237,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             route = t1[i] / thr_q
             floor = (1.0 - edges) / max(1.0 - p["quiet_grey_edges"], 1e-6)
         else:
-            route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t)
+            route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t,
+                        float(m1[i] / thr.wide[i]))
             floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
         margin = min(route, conc / max(p["concentration"], 1e-6), floor,
                      max(tc / max(p["thumb_concentration"], 1e-6), h1[i] / max(p["colour_cut_hist"], 1e-6)),

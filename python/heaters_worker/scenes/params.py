@@ -57,6 +57,8 @@ SPEC: dict[str, Param] = {
     "caption_share": Param(0.3, "float", 0, 1, "... is under this share of the whole frame's change (0 = off) ..."),
     "caption_rest": Param(1.5, "float", 0, None, "... and under this many times those rows' own change from frame to frame around it ..."),
     "caption_floor": Param(0.25, "float", 0, 255, "... plus this (BGR, 0-255; a still picture's rows hardly change) is a caption or a subtitle coming or going, no cut"),
+    "wide_min": Param(12.0, "float", 0, 255, "or: the median thumbnail cell changing by at least this (BGR, 0-255: most of the picture at once) ..."),
+    "wide_ratio": Param(8.0, "float", 0, None, "... and this many times its local median is a cut too (something crossing part of the frame raises the other routes' references, not this one's; 0 = off)"),
     "thumb_min": Param(14.0, "float", 0, 255, "or: a thumbnail jump of at least this ... (two framings of one photograph: similar colours, other picture)"),
     "thumb_ratio": Param(4.0, "float", 0, None, "... and this many times its local median is a cut too"),
     # --- flashes: the picture comes back, or moves on only as the shot moves, within max_flash frames ---
