@@ -68,13 +68,11 @@ def zoomed_share(thumbs: np.ndarray, mid: int, ends: tuple[int, ...]) -> float:
     for e in ends:
         x = thumbs[e].astype(np.float32)
         plain = max(float(np.abs(x - m).mean()), 1e-6)
-        for s in ZOOM_SCALES:
-            for fy in ZOOM_CENTRES:
-                for fx in ZOOM_CENTRES:
-                    cx, cy = fx * (w - 1), fy * (h - 1)
-                    warp = np.float32([[s, 0, (1 - s) * cx], [0, s, (1 - s) * cy]])
-                    z = cv2.warpAffine(x, warp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-                    best = min(best, float(np.abs(z - m)[1:-1, 1:-1].mean()) / plain)
+        zoomed = np.stack([
+            cv2.warpAffine(x, np.float32([[s, 0, (1 - s) * fx * (w - 1)], [0, s, (1 - s) * fy * (h - 1)]]), (w, h),
+                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            for s in ZOOM_SCALES for fy in ZOOM_CENTRES for fx in ZOOM_CENTRES])
+        best = min(best, float(np.abs(zoomed[:, 1:-1, 1:-1] - m[1:-1, 1:-1]).mean(axis=(1, 2, 3)).min()) / plain)
     return best
 
 

@@ -111,14 +111,6 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
                              steady=None if steady is None else round(steady, 2), step=round(step, 2))
         if step >= p["gradual_step"]:
             continue
-        # A fast zoom (a crash zoom) changes the picture over a few frames between two still
-        # framings, and its middle frame is nearly a blend of them on a 20x11 thumbnail; it is one
-        # end's picture magnified.
-        zoomed = zoomed_share(thumbs, cut["frame"], (a_i, b_i)) if p["gradual_zoom"] > 0 else float("inf")
-        if debug is not None:
-            debug[-1].update(zoomed=round(zoomed, 2))
-        if zoomed <= p["gradual_zoom"]:
-            continue
         # Both ends differ (in colours, or clearly more than the picture drifts anyway), the
         # middle is made of them, and the change is concentrated in the window (not a steady
         # zoom or pan, whose change over 64 frames can stand out against the 12-frame sides).
@@ -127,19 +119,35 @@ def gradual_cuts(sig: Signals, p: dict[str, Any], hard: list[dict], flashes: lis
         distinct = (hab >= p["gradual_hist_min"]
                     or cut["score"] >= p["gradual_distinct"] * p["gradual_ratio"] * (side_val + p["gradual_floor"])
                     or (steady is not None and steady < p["distinct_steady"]))
-        if (cut["score"] >= p["gradual_min"] and cut["score"] >= p["gradual_keep"] * lk_val and distinct
+        if not (cut["score"] >= p["gradual_min"] and cut["score"] >= p["gradual_keep"] * lk_val and distinct
                 and mix <= p["gradual_mix"] and (steady is None or steady < p["gradual_steady"])):
-            by_c = lk_val / max(p["gradual_ratio"] * (side_val + p["gradual_floor"]), 1e-6)
-            by_h = hk_val / max(p["gradual_hist_ratio"] * (hside_val + p["gradual_hist_floor"]), 1e-6)
-            cut["margin"] = float(min(max(by_c, by_h), cut["score"] / max(p["gradual_min"], 1e-6),
-                                      p["gradual_mix"] / max(mix, 1e-6),
-                                      p["gradual_steady"] / max(steady if steady is not None else 0.0, 1e-6),
-                                      p["gradual_step"] / max(step, 1e-6),
-                                      zoomed / max(p["gradual_zoom"], 1e-6)))
-            cut["strength"] = cut["margin"]
-            cut["lag"], cut["seen"] = k, lk_val
-            out.append(cut)
-    return select_lags(out, float(p["gradual_pick"]), float(p["gradual_straddle"]))
+            continue
+        by_c = lk_val / max(p["gradual_ratio"] * (side_val + p["gradual_floor"]), 1e-6)
+        by_h = hk_val / max(p["gradual_hist_ratio"] * (hside_val + p["gradual_hist_floor"]), 1e-6)
+        cut["margin"] = float(min(max(by_c, by_h), cut["score"] / max(p["gradual_min"], 1e-6),
+                                  p["gradual_mix"] / max(mix, 1e-6),
+                                  p["gradual_steady"] / max(steady if steady is not None else 0.0, 1e-6),
+                                  p["gradual_step"] / max(step, 1e-6)))
+        cut["strength"] = cut["margin"]
+        cut["lag"], cut["seen"] = k, lk_val
+        out.append(cut)
+    return [c for c in select_lags(out, float(p["gradual_pick"]), float(p["gradual_straddle"])) if not _zoom(c, thumbs, p, debug)]
+
+
+def _zoom(cut: dict, thumbs: np.ndarray, p: dict[str, Any], debug: Optional[list]) -> bool:
+    """Whether a transition is a fast zoom (a crash zoom), which changes the picture over a few frames
+    between two still framings: on a 20x11 thumbnail its middle frame is nearly a blend of them, but
+    it is one end's picture magnified. Else its margin takes in how far it is from one. Checked once
+    per transition, after the lags are chosen (108 small warps each)."""
+    if p["gradual_zoom"] <= 0:
+        return False
+    zoomed = zoomed_share(thumbs, cut["frame"], (cut["a"], cut["b"]))
+    if debug is not None:
+        debug.append({"zoom_check": cut["frame"], "zoomed": round(zoomed, 2)})
+    if zoomed <= p["gradual_zoom"]:
+        return True
+    cut["margin"] = cut["strength"] = float(min(cut["margin"], zoomed / p["gradual_zoom"]))
+    return False
 
 
 def _overlap(a: dict, b: dict) -> int:
