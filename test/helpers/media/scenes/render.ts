@@ -4,8 +4,8 @@
 // moved with pans, zooms and shake, sensor noise, web bitrates) and ensureSet, which builds a named
 // set once and caches it under .cache/scenes/<set>-<size>-<fps>-<key>/ (<key> hashes the specs;
 // see ../cache.ts). Sources come from the catalogue (src/media/sources.ts). No media is committed.
-// The sets themselves: dev.ts (the development set, tuned on), dev-wide.ts and heldout.ts (the
-// frozen held-out set).
+// The sets themselves: dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts and
+// dev-edit.ts (the development sets, tuned on) and heldout.ts (the frozen held-out set).
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,7 +80,11 @@ export interface Shot {
   noise?: number;
   /** Exposure: dark (an underexposed, dim shot), flat (low contrast, a hazy or grey shot), mono
    * (almost no colour: a washed-out or black-and-white shot) or soft (out of focus). */
-  tone?: 'dark' | 'flat' | 'mono' | 'soft';
+  tone?: 'dark' | 'flat' | 'mono' | 'soft'
+    /** Near black: a night shot, luma mostly under ~20% with its texture kept (darker than dark). */
+    | 'night'
+    /** Near white: a snowy or high-key shot, luma mostly over ~70% with its texture kept. */
+    | 'bright';
   /** Footage made at a lower frame rate and shown at the set's: twos (every picture shown twice, as
    * 15 fps footage or animation on twos at 30) or film (24 fps footage at the set's rate, a repeated
    * frame every few frames, as a naive 24-to-30 conversion). */
@@ -92,6 +96,16 @@ export interface Shot {
    * photo: spec) `size` of the frame's width wide and 80% of its height tall, entering at the left
    * `start` frames into the shot and gone at the right `frames` frames later. */
   passer?: { src: string; size: number; start: number; frames: number };
+  /** Photographs, motion none or drift only: the framing's zoom (absent: 1.15), e.g. 1.4 for a
+   * punched-in close-up of the same framing. */
+  zoom?: number;
+  /** Photographs only: the shot starts `phase` frames into its move (the roll of rotate aside), as a
+   * later part of the same take: two shots of one framing, the second with phase, are a jump cut. */
+  phase?: number;
+  /** Photographs only: hand-held shake on top of the motion, moving the framing by up to about this
+   * fraction of the frame (e.g. 0.005 a steady hand, 0.04 running) with a 1-3 Hz wobble and a
+   * faster tremor. */
+  jitter?: number;
 }
 /** How a shot is joined to the previous one: a hard cut or an xfade transition of N frames. */
 export type Join = { cut: 'hard' } | { cut: 'gradual'; transition: string; length: number };
@@ -116,6 +130,15 @@ export interface VideoSpec {
    * translucent box in a corner, the same through every cut) and subtitles (a white line with a dark
    * outline at the bottom that appears, changes and disappears every 1-3 s, out of step with the cuts). */
   overlay?: Array<'logo' | 'subtitles'>;
+  /** Lower thirds laid over the film in the edit (no cut): a dark-blue banner 46% of the width wide
+   * with an amber edge and two light "text" bars, at the bottom left, sliding in from the left edge
+   * over 8 frames from `start` and back out over the last 8 of its `frames`. */
+  banners?: Array<{ start: number; frames: number }>;
+  /** Pictures in picture laid over the film in the edit (no cut): a window of another photograph
+   * (`src`, a photo: spec, moved by `motion`), 32% of the width wide in a thin white frame at the top
+   * right, on from `start` for `frames` frames; slide: it slides in from the right edge over 8
+   * frames and back out over the last 8, else it pops on and off. */
+  pips?: Array<{ src: string; start: number; frames: number; motion?: Motion; slide?: boolean }>;
 }
 
 export const HARD: Join = { cut: 'hard' };
@@ -146,7 +169,8 @@ export function photoPath(name: string): string {
 }
 
 /** A still photograph moved like a camera would. */
-function photoChain(spec: string, motion: Motion, frames: number, w: number, h: number, fps: number): string {
+function photoChain(spec: string, motion: Motion, frames: number, w: number, h: number, fps: number,
+  extra: Pick<Shot, 'zoom' | 'phase' | 'jitter'> = {}): string {
   const [name, at] = spec.slice('photo:'.length).split('@');
   const [cx0, cy0] = at ? at.split(',').map(Number) as [number, number] : [0.5, 0.5];
   const F = frames;
@@ -164,6 +188,17 @@ function photoChain(spec: string, motion: Motion, frames: number, w: number, h: 
     case 'whip': z = '1.8'; cx = `${cx0}+0.22*sin(on*0.3)`; cy = `${cy0}+0.03*sin(on*0.13)`; break;
     case 'crash': { const at = Math.round(F * 0.45); z = `if(lt(on,${at}),1.1,min(2.2,1.1+(on-${at})*1.1/6))`; break; }
   }
+  // Shot.zoom, jitter and phase (absent: none of this runs and the chain is as before them).
+  if (extra.zoom !== undefined) {
+    if (motion !== 'none' && motion !== 'drift') throw new Error(`${spec}: zoom is for motion none or drift`);
+    z = `${extra.zoom}`;
+  }
+  if (extra.jitter) {
+    const a = extra.jitter;
+    cx += `+${a}*(0.6*sin(on*0.33+0.4)+0.4*sin(on*1.9))`;
+    cy += `+${a * 0.8}*(0.6*sin(on*0.41+2)+0.4*sin(on*2.3+1))`;
+  }
+  if (extra.phase) [z, cx, cy] = [z, cx, cy].map((e) => e.replace(/\bon\b/g, `(on+${extra.phase})`)) as [string, string, string];
   const clampX = `max(0,min(iw-iw/zoom,(${cx})*iw-iw/zoom/2))`;
   const clampY = `max(0,min(ih-ih/zoom,(${cy})*ih-ih/zoom/2))`;
   // zoompan moves in whole input pixels: on a 4x copy (at most 5120 px wide) a pan is smooth, not
@@ -229,7 +264,8 @@ function source(spec: string, w: number, h: number, fps: number, seed: number): 
 function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): string {
   const even = (v: number) => Math.round(v / 2) * 2;
   let chain = '';
-  if (shot.src.startsWith('photo:')) chain = photoChain(shot.src, shot.motion ?? 'none', shot.frames, w, h, fps);
+  if (shot.src.startsWith('photo:')) chain = photoChain(shot.src, shot.motion ?? 'none', shot.frames, w, h, fps, shot);
+  else if (shot.zoom !== undefined || shot.phase || shot.jitter) throw new Error(`${shot.src}: zoom, phase and jitter are for photographs only`);
   else switch (shot.motion ?? 'none') {
     case 'none': case 'drift': chain = source(shot.src, w, h, fps, i + 1); break;
     case 'pan': case 'fastpan': {
@@ -274,6 +310,8 @@ function shotChain(shot: Shot, i: number, w: number, h: number, fps: number): st
   if (shot.tone === 'flat') chain += ',eq=contrast=0.35:brightness=0.05';
   if (shot.tone === 'mono') chain += ',hue=s=0.12';
   if (shot.tone === 'soft') chain += `,gblur=sigma=${(1.6 * w) / 1280}`;
+  if (shot.tone === 'night') chain += ',eq=brightness=-0.3:contrast=0.45';
+  if (shot.tone === 'bright') chain += ',eq=brightness=0.3:contrast=0.5';
   return `${chain},setsar=1,format=yuv420p${noise}${cadence},trim=end_frame=${shot.frames},setpts=N/${fps}/TB,settb=1/${fps}`;
 }
 
@@ -333,6 +371,9 @@ export function renderGraph(spec: VideoSpec, w: number, h: number, fps: number):
     const fw = Math.round((h * 4) / 3 / 2) * 2;
     post.push(`crop=${fw}:${h},pad=${w}:${h}:${Math.round((w - fw) / 4) * 2}:0:black`);
   }
+  // Graphics of the edit: over the film and its bars, under the logo and the subtitles.
+  (spec.pips ?? []).forEach((p, k) => post.push(pip(p, k, length, w, h, fps)));
+  (spec.banners ?? []).forEach((b, k) => post.push(banner(b, k, length, w, h, fps)));
   if (spec.overlay?.includes('logo')) {
     post.push(`drawbox=x=${Math.round(w * 0.86)}:y=${Math.round(h * 0.06)}:w=${Math.round(w * 0.09)}:h=${Math.round(h * 0.07)}:color=white@0.55:t=fill`);
   }
@@ -340,6 +381,42 @@ export function renderGraph(spec: VideoSpec, w: number, h: number, fps: number):
   post.push('format=yuv420p');
   parts.push(`[${cur}]${post.join(',')}[out]`);
   return { graph: parts.join(';'), frames: length, cuts };
+}
+
+/** How far a graphic on from `start` for `frames` frames is in, per frame n: 0 off screen to 1 in
+ * place, over 8 frames in and 8 out. */
+function slideIn(start: number, frames: number): string {
+  return `min(clip((n-${start})/8,0,1),clip((${start + frames - 1}-n)/8,0,1))`;
+}
+
+/** One lower third (VideoSpec.banners): a chain fragment that labels the picture so far, overlays the
+ * banner (a colour source `length` frames long, so the video ends with the film) and goes on. */
+function banner(b: NonNullable<VideoSpec['banners']>[number], k: number, length: number, w: number, h: number, fps: number): string {
+  const even = (v: number) => Math.round(v / 2) * 2;
+  const bw = even(w * 0.46), bh = even(h * 0.13), x0 = even(w * 0.05), y = even(h * 0.7);
+  const box = (x: number, y: number, bx: number, by: number, c: string) =>
+    `drawbox=x=${Math.round(x)}:y=${Math.round(y)}:w=${Math.max(1, Math.round(bx))}:h=${Math.max(1, Math.round(by))}:color=${c}:t=fill`;
+  const src = [`color=c=0x18306e:s=${bw}x${bh}:r=${fps}`, box(0, 0, bw * 0.03, bh, '0xf0a020'),
+    box(bw * 0.07, bh * 0.18, bw * 0.6, bh * 0.3, '0xf4f4f4'), box(bw * 0.07, bh * 0.6, bw * 0.38, bh * 0.2, '0xa8b4cc'),
+    `trim=end_frame=${length},setsar=1`].join(',');
+  const on = `enable='between(n,${b.start},${b.start + b.frames - 1})'`;
+  return `setsar=1[bnb${k}];${src}[bnf${k}];[bnb${k}][bnf${k}]overlay=x='${x0}-(${x0}+w)*(1-${slideIn(b.start, b.frames)})':y=${y}:eval=frame:${on}`;
+}
+
+/** One picture in picture (VideoSpec.pips): a photograph's chain at the window's size in a white
+ * frame, its frames timed from `start` (and cut short at the video's end), overlaid at the top right
+ * while they last. */
+function pip(p: NonNullable<VideoSpec['pips']>[number], k: number, length: number, w: number, h: number, fps: number): string {
+  const even = (v: number) => Math.round(v / 2) * 2;
+  const pw = even(w * 0.32), ph = even((pw * 9) / 16), b = Math.max(1, Math.round(h / 180));
+  const x0 = even(w * 0.96) - pw - 2 * b, y = even(h * 0.05);
+  const frames = Math.min(p.frames, length - p.start);
+  const src = `${photoChain(p.src, p.motion ?? 'none', frames, pw, ph, fps)},setsar=1,pad=${pw + 2 * b}:${ph + 2 * b}:${b}:${b}:white,` +
+    `trim=end_frame=${frames},settb=1/${fps},setpts=N+${p.start}`;
+  const x = p.slide ? `W-(W-${x0})*${slideIn(p.start, frames)}` : `${x0}`;
+  // No timeline (enable=): it kept the window on one frame only, the window starting late. Before
+  // its first frame there is nothing to overlay; after its last, eof_action=pass.
+  return `setsar=1[pib${k}];${src}[pif${k}];[pib${k}][pif${k}]overlay=x='${x}':y=${y}:eval=frame:eof_action=pass`;
 }
 
 /** Subtitle lines over `frames` frames: each a white box in a dark outline at the bottom, 1-3 s on,
