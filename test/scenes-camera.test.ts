@@ -77,9 +77,11 @@ describe("detector 2.6.0's changes, each switched off", () => {
   test('the wide route: without it a cut between two framings of one photograph, with a block crossing the frame before and after, is missed', async () => {
     await runner.needs(set.videos.c_hard_mix, 40, { wide_ratio: 0 });
   });
-  test('isolation: without it, a block of another photograph crossing a zoom is a cut', async () => {
+  test('isolation and the local-change rule: without both, a block of another photograph crossing a zoom is a cut (each alone rejects it)', async () => {
     const [from, to] = [truthOf('c_motion_passer')[5]!, truthOf('c_motion_passer')[6]!];
     assert.deepEqual(await falseIn('c_motion_passer', from, to), []);
-    assert.ok((await falseIn('c_motion_passer', from, to, { isolation: 0 })).length >= 1);
+    assert.deepEqual(await falseIn('c_motion_passer', from, to, { isolation: 0 }), []);
+    assert.deepEqual(await falseIn('c_motion_passer', from, to, { local_share: 0 }), []);
+    assert.ok((await falseIn('c_motion_passer', from, to, { isolation: 0, local_share: 0 })).length >= 1);
   });
 });

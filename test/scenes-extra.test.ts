@@ -32,8 +32,10 @@ const errors = (name: ExtraName) => runner.errorsOf(set.videos[name]);
 const truthOf = (name: ExtraName) => set.videos[name].cuts.map((c) => c.frame);
 
 describe('the extra development set', () => {
-  test('hard cuts under rolls, whips, short shots and dark or hazy reframings: no false cut; at most the one known miss', async () => {
-    const known: Record<string, number[]> = { x_hard_a: [], x_hard_b: [132] };
+  test('hard cuts under rolls, whips, short shots and dark or hazy reframings: no false cut; at most the two known misses', async () => {
+    // x_hard_b 337, since 2.6.0 and at 320x180 only: the starved encode's cut frame changes a third of
+    // the picture (the rest follows on later frames), which the local-change rule takes for a graphic.
+    const known: Record<string, number[]> = { x_hard_a: [], x_hard_b: [132, 337] };
     for (const name of ['x_hard_a', 'x_hard_b'] as const) {
       const e = await errors(name);
       assert.deepEqual(e.extra, [], `${name}: false cuts`);
@@ -68,7 +70,9 @@ describe("detector 2.3.0's changes, each switched off", () => {
   });
   test('quiet cuts: without them cuts between two framings of one dark picture are missed', async () => {
     await needs('x_hard_a', 44, { quiet_ratio: 0 });
-    await needs('x_hard_b', 337, { quiet_ratio: 0 });
+    // (337 with the local-change rule off, which misses it at this size: see the known misses above)
+    const v = set.videos.x_hard_b, at = (got: number[]) => got.some((f) => Math.abs(f - 337) <= 1);
+    assert.ok(at(await cutsOf(v, { local_share: 0 })) && !at(await cutsOf(v, { local_share: 0, quiet_ratio: 0 })));
   });
   test('a return by colours alone needs a brightening: without it a cut out of a whip into another framing of the same picture is taken for the end of a flash', async () => {
     await needs('x_hard_a', 122, { flash_hist_lift: -255 });

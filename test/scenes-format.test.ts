@@ -76,9 +76,9 @@ describe("detector 2.4.0's changes, each switched off", () => {
   test('the grey quiet route: without it a cut between two framings of a washed-out wood texture is missed', async () => {
     await needs('fm_hard_a', 314, { quiet_grey_edges: -1 });
   });
-  test('captions: without the rule a subtitle coming and going over a still is a cut', async () => {
+  test('captions: without the rule (and, since 2.6.0, without the local-change rule, which rejects them too) a subtitle coming and going over a still is a cut', async () => {
     const v = set.videos.fm_static;
-    assert.ok(scoreVideo(await cutsOf(v, { caption_share: 0 }), v).fp >= 1);
+    assert.ok(scoreVideo(await cutsOf(v, { caption_share: 0, local_share: 0 }), v).fp >= 1);
   });
 });
 

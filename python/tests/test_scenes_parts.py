@@ -97,6 +97,22 @@ def test_a_cut_while_something_crosses_the_frame_takes_the_wide_route():
     assert cuts_of(m.noisy(m.crossing(a, block, 80, 10, start=14), 2)) == []
 
 
+def test_a_picture_in_picture_window_coming_and_going_is_no_cut():
+    # A window of another picture (an eighth of the frame, high contrast) pops on and off in a
+    # corner: the thumbnail jumps as much as at a cut, but the median lit cell does not change.
+    bg = m.still(m.texture(5), 1)[0]
+    with_box = bg.copy()
+    with_box[6:38, 98:154] = m.checker_block(56, 32)
+    frames = m.noisy([bg] * 30 + [with_box] * 30 + [bg] * 30, 1)
+    assert cuts_of(frames) == []
+    assert [c["frame"] for c in cuts_of(frames, local_share=0)] == [30, 60]  # the rule off: two cuts
+    # A cut in a night shot whose dark half stays black still changes the median lit cell.
+    tex = m.texture(3, 4 * m.W, 4 * m.H)
+    night = lambda f: np.concatenate([f[:m.H // 2], np.full_like(f[m.H // 2:], 8)])  # noqa: E731
+    dark = m.noisy([night(tex[10:10 + m.H, 10:10 + m.W])] * 30 + [night(tex[200:200 + m.H, 400:400 + m.W])] * 30, 1)
+    assert [c["frame"] for c in cuts_of(dark)] == [30]
+
+
 def test_a_change_of_detail_only_is_no_cut():
     # A keyframe's quality step: the fine grain changes at once (and then stays), the picture does not.
     # (Strong grain: the half-size signals average a faint one away before any rule sees it.)
@@ -576,7 +592,9 @@ def test_a_subtitle_coming_and_going_is_no_cut_and_a_cut_under_one_still_is():
     still = m.noisy(m.still(m.texture(5), 90), 2, seed=1)
     frames = _captioned(still, [(30, 60)])
     assert cuts_of(frames) == []
-    assert [c["frame"] for c in cuts_of(frames, caption_share=0)] == [30, 60], "the caption rule is what rejects them"
+    # Either the caption rule or the local-change rule (a part of the picture changed) rejects them.
+    assert cuts_of(frames, caption_share=0) == [] and cuts_of(frames, local_share=0) == []
+    assert [c["frame"] for c in cuts_of(frames, caption_share=0, local_share=0)] == [30, 60]
     # a cut while the subtitle stays on: the rest of the picture changes too
     two = m.noisy(m.still(m.texture(5), 45) + m.still(m.texture(6), 45), 2, seed=1)
     assert [c["frame"] for c in cuts_of(_captioned(two, [(30, 70)]))] == [45]

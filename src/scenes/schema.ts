@@ -63,6 +63,10 @@ const DetectParamsShape = z.object({
     reexposed_edges: z.number().min(-1).max(2),
     /** ... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut */
     reexposed_hist: z.number().min(0).max(1),
+    /** a jump whose median lit thumbnail cell changes by less than this share of the mean change is confined to part of the picture (a picture-in-picture window or a graphic coming or going), no cut (0 = off) ... */
+    local_share: z.number().min(0).max(1),
+    /** ... cells black in both frames (mean BGR at most this) left out: the dark half of a night shot changes nothing at a cut */
+    local_dark: z.number().min(0).max(255),
     /** a jump whose change outside its most-changed band of rows (this share of them) ... */
     caption_band: z.number().min(0).max(1),
     /** ... is under this share of the whole frame's change (0 = off) ... */
@@ -205,6 +209,8 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   pan_moved: 0.5,
   reexposed_edges: 0.85,
   reexposed_hist: 0.5,
+  local_share: 0.15,
+  local_dark: 24.0,
   caption_band: 0.3,
   caption_share: 0.3,
   caption_rest: 1.5,

@@ -30,6 +30,16 @@ def median_cell_change(thumbs: np.ndarray) -> np.ndarray:
     return out
 
 
+def lit_median_change(thumbs: np.ndarray, i: int, j: int, dark: float) -> float:
+    """The median change (mean absolute BGR, 0-255) of the thumbnail cells lit in i or j (mean BGR
+    above `dark` in either; all cells if none is): whether most of the picture changed, leaving out
+    what is black in both (the dark half of a night shot changes nothing at a cut)."""
+    a, b = thumbs[i].astype(np.float32), thumbs[j].astype(np.float32)
+    change = np.abs(a - b).mean(axis=2)
+    lit = (a.mean(axis=2) > dark) | (b.mean(axis=2) > dark)
+    return float(np.median(change[lit] if lit.any() else change))
+
+
 def dist_from(thumbs: np.ndarray, ref: int, frames: np.ndarray) -> np.ndarray:
     """thumb_dist(ref, f) for every f in frames."""
     d = np.abs(thumbs[frames].astype(np.int16) - thumbs[ref].astype(np.int16))

@@ -25,7 +25,8 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .distance import edge_correlation, hist_lags, median_cell_change, outside_band, rolling_median, shifted_dist, thumb_dist
+from .distance import (edge_correlation, hist_lags, lit_median_change, median_cell_change, outside_band, rolling_median,
+                       shifted_dist, thumb_dist)
 from .flash import FlashChecker
 from .signal import Signals
 
@@ -223,6 +224,12 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             continue
         if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
             continue
+        # A picture-in-picture window or a graphic coming or going changes a part of the picture:
+        # most of the lit picture (the median cell) stays as it was. At a cut it changes too.
+        local = (lit_median_change(sig.thumbs, i - 1, i, float(p["local_dark"])) / max(float(t1[i]), 1e-6)
+                 if p["local_share"] > 0 else float("inf"))
+        if local < p["local_share"]:
+            continue
         # A caption, a subtitle or a lower third that appears or goes changes one band of rows: the
         # rest of the picture changes little, and no more than it did just before and after.
         rest, rest_share, rest_around = outside_band(sig.thumbs, i, float(p["caption_band"]), int(p["window"]))
@@ -242,7 +249,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
         margin = min(route, conc / max(p["concentration"], 1e-6), floor,
                      max(tc / max(p["thumb_concentration"], 1e-6), h1[i] / max(p["colour_cut_hist"], 1e-6)),
-                     moved / max(p["pan_moved"], 1e-6), caption,
+                     moved / max(p["pan_moved"], 1e-6), caption, local / max(p["local_share"], 1e-6),
                      max(p["reexposed_edges"] / max(edges, 1e-6), h1[i] / max(p["reexposed_hist"], 1e-6)))
         strength = max(c1[i] / (p["content_ratio"] * (ref_c[i] + 1.0)), h1[i] / (p["hist_ratio"] * (ref_h[i] + 0.02)))
         cuts.append({"frame": i, "score": round(float(c1[i]), 3), "kind": "hard", "strength": float(strength),

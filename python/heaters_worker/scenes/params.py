@@ -53,6 +53,8 @@ SPEC: dict[str, Param] = {
     "pan_moved": Param(0.5, "float", 0, 1, "... and a best shifted distance of at most this share of the jump is a pan starting, no cut"),
     "reexposed_edges": Param(0.85, "float", -1, 2, "a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off)"),
     "reexposed_hist": Param(0.5, "float", 0, 1, "... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut"),
+    "local_share": Param(0.15, "float", 0, 1, "a jump whose median lit thumbnail cell changes by less than this share of the mean change is confined to part of the picture (a picture-in-picture window or a graphic coming or going), no cut (0 = off) ..."),
+    "local_dark": Param(24.0, "float", 0, 255, "... cells black in both frames (mean BGR at most this) left out: the dark half of a night shot changes nothing at a cut"),
     "caption_band": Param(0.3, "float", 0, 1, "a jump whose change outside its most-changed band of rows (this share of them) ..."),
     "caption_share": Param(0.3, "float", 0, 1, "... is under this share of the whole frame's change (0 = off) ..."),
     "caption_rest": Param(1.5, "float", 0, None, "... and under this many times those rows' own change from frame to frame around it ..."),
