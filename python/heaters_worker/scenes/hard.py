@@ -8,12 +8,16 @@ the full analysis frame, hardly its thumbnail), and it must not be the start or 
 third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours); a
 fourth, the quiet cut, finds small jumps in a still neighbourhood that move the colours and the edges
 (two dark or hazy shots), never on a keyframe, where an encode's own catch-up step looks alike, or,
-on any frame, jumps whose edges are anti-correlated (two framings of a grey picture). A jump whose
-colours change entirely needs no thumbnail concentration (a cut between two whip pans). A jump that
-keeps the picture's edges and colours (the same picture re-exposed) is no cut, nor is one confined to
-a band of rows while the rest of the picture changes no more than it did (a caption or a subtitle),
-nor one that changes no more than three times as much as both frames beside it (motion going on:
-a whip that stops and starts keeps the median low, but not its neighbours). Footage made at a lower
+on any frame, jumps whose edges are anti-correlated (two framings of a grey picture); a fifth, the
+wide route, finds jumps where most of the picture changes at once (the median thumbnail cell) while
+around them only parts of it did (something crossing the frame raises every other route's
+reference, not this one's). A jump whose colours change entirely needs no thumbnail concentration
+(a cut between two whip pans). A jump that keeps the picture's edges and colours (the same picture
+re-exposed) is no cut, nor is one that leaves most of the lit picture as it was (a picture-in-picture
+window or a graphic coming or going), nor one confined to a band of rows while the rest of the
+picture changes no more than it did (a caption or a subtitle), nor one that changes no more than
+three times as much as both frames beside it (motion going on: a whip that stops and starts keeps the
+median low, but not its neighbours). Footage made at a lower
 frame rate shows every picture twice (or every fifth twice): those repeats change nothing, and
 would drag the median and a moving frame's neighbours down to zero, so each counts as its
 neighbours' smaller change (fill_repeats).

@@ -1,8 +1,8 @@
 """Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
 
-Each entry is (default, kind, min, max, meaning). The defaults were tuned on the four DEVELOPMENT sets
-only (test/helpers/media/scenes/dev.ts, dev-wide.ts, dev-extra.ts and dev-format.ts), never on the held-out set (heldout.ts); see
-the README (Scene detection).
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the six DEVELOPMENT sets
+only (test/helpers/media/scenes/dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts and
+dev-edit.ts), never on the held-out set (heldout.ts); see the README (Scene detection).
 src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
 agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
 """
