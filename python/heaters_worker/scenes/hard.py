@@ -17,10 +17,9 @@ re-exposed) is no cut, nor is one that leaves most of the lit picture as it was 
 window or a graphic coming or going), nor one confined to a band of rows while the rest of the
 picture changes no more than it did (a caption or a subtitle), nor one that changes no more than
 three times as much as both frames beside it (motion going on: a whip that stops and starts keeps the
-median low, but not its neighbours). Footage made at a lower
-frame rate shows every picture twice (or every fifth twice): those repeats change nothing, and
-would drag the median and a moving frame's neighbours down to zero, so each counts as its
-neighbours' smaller change (fill_repeats).
+median low, but not its neighbours). Footage made at a lower frame rate shows every picture twice (or
+every fifth twice): those repeats change nothing, and would drag the median and a moving frame's
+neighbours down to zero, so each counts as its neighbours' smaller change (fill_repeats).
 """
 from __future__ import annotations
 
