@@ -107,11 +107,11 @@ class Thresholds(NamedTuple):
 
 
 def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
-               ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int],
-               m1: Optional[np.ndarray] = None, ref_m: Optional[np.ndarray] = None) -> Thresholds:
+               ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int], m1: np.ndarray,
+               ref_m: np.ndarray) -> Thresholds:
     """The routes' thresholds for all frames at once, and the frames over one of them: the loop in
     hard_cuts visits only those (a few percent of the frames) and reads its thresholds here. m1 and
-    ref_m (the median cell's change and its local median) feed the wide route; without them it is off."""
+    ref_m (the median cell's change and its local median) feed the wide route."""
     # float64 throughout: an array of float32 times a Python float stays float32 in numpy 1.x, and
     # the margins' ratios were defined on the doubles.
     c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
@@ -138,7 +138,7 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
     # The wide route: most of the picture changes at once (the median thumbnail cell), where around
     # it only parts of the picture did (something crossing the frame raises the mean change of every
     # frame around a cut, and so the other routes' references, but not the median cell's).
-    if m1 is None or ref_m is None or p["wide_ratio"] <= 0:
+    if p["wide_ratio"] <= 0:
         thr_m, by_wide = np.full(n, np.inf), np.zeros(n, dtype=bool)
     else:
         m1, ref_m = np.asarray(m1, dtype=np.float64), np.asarray(ref_m, dtype=np.float64)
