@@ -1,6 +1,7 @@
 // Runs the Python unit tests of the scene detector's parts (python/tests/test_scenes_*.py:
 // parameters, hard cuts, flashes over motion, gradual transitions, confidence) on synthetic frames,
-// with the worker's interpreter, so `scripts/test.sh` covers them.
+// and the decode path's frame source on a real ffmpeg, with the worker's interpreter, so
+// `scripts/test.sh` covers them.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
