@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
-from heaters_worker.errors import OpError
-from heaters_worker.scenes.decode import FfmpegFrames, decode_size
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from heaters_worker.errors import OpError  # noqa: E402
+from heaters_worker.scenes.decode import FfmpegFrames, decode_size  # noqa: E402
 
 FFMPEG = os.environ.get("FFMPEG_PATH") or shutil.which("ffmpeg")
 needs_ffmpeg = pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed")
