@@ -1,5 +1,5 @@
-"""The decode path's frame source (scenes/decode.py) on a real ffmpeg: every frame arrives,
-whole and once, at the size asked for; a file ffmpeg cannot read, or one that is missing,
+"""The decode path's frame source (scenes/decode.py) on a real ffmpeg: every frame arrives
+once, at the size asked for; a file ffmpeg cannot read, or one that is missing,
 becomes a typed error (the TypeScript suite covers the watchdog on a stalled input)."""
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_every_frame_arrives_whole_and_once(tmp_path):
         frames = [f.copy() for f in source]
     assert len(frames) == 45
     assert all(f.shape == (90, 160, 3) for f in frames)
-    # testsrc2 moves: consecutive frames differ, so no frame was read twice or torn.
+    # testsrc2 moves: consecutive frames differ, so no frame was handed out twice.
     assert all((a != b).any() for a, b in zip(frames, frames[1:]))
 
 
