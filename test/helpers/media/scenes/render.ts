@@ -6,7 +6,7 @@
 // see ../cache.ts). Sources come from the catalogue (src/media/sources.ts). No media is committed.
 // The sets themselves: dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts and
 // dev-edit.ts (the development sets, tuned on) and heldout.ts (the frozen held-out set).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -446,7 +446,7 @@ export interface SetOptions { width?: number; height?: number; fps?: number; ffm
  */
 export async function ensureSet<K extends string>(setName: string, specs: Record<K, VideoSpec>, opts: SetOptions = {}): Promise<SceneSet<K>> {
   const width = opts.width ?? 320, height = opts.height ?? 180, fps = opts.fps ?? 25;
-  const key = hashKey({ GENERATOR_VERSION, specs, width, height, fps });
+  const key = hashKey({ GENERATOR_VERSION, specs, width, height, fps, x264Asm: X264_ASM });
   const dir = path.join(SCENE_CACHE, `${setName}-${width}x${height}-${fps}-${key}`);
   await buildOnce(dir, (tmp) => render(specs, tmp, { width, height, fps }, opts), { dir: true });
   const videos = {} as Record<K, SceneVideo>;
@@ -457,11 +457,27 @@ export async function ensureSet<K extends string>(setName: string, specs: Record
   return { dir, width, height, fps, videos };
 }
 
+/**
+ * x264's instruction set for the test media. x264 picks its SIMD code from the CPU, and its AVX-512
+ * code writes other bitstreams than its AVX2 code: on an AVX-512 machine, 8 of the dev set's 9
+ * files came out different, and three scene tests pinned on AVX2 renders failed there (a 150-frame
+ * fade's cut 38 frames off, against a tolerance of 37.5). So wherever the CPU has AVX2, x264 is
+ * held to AVX2 and below, and every such machine renders the same bytes. Elsewhere (no AVX2, not
+ * x86) x264 chooses for itself and the renders may differ. The choice is part of the cache key.
+ */
+export const X264_ASM: string | undefined = (() => {
+  try {
+    return /^flags\s*:.*\bavx2\b/m.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'avx2' : undefined;
+  } catch {
+    return undefined; // not Linux: x264 decides
+  }
+})();
+
 /** The encoder's arguments: x264 (the default) or the spec's codec, each on one thread (deterministic). */
 function encoderArgs(spec: VideoSpec, width: number, height: number, fps: number): string[] {
   const rate = rateArgs(spec, width, height, fps);
   switch (spec.codec) {
-    case undefined: return ['-c:v', 'libx264', '-preset', 'veryfast', ...rate, '-threads', '1'];
+    case undefined: return ['-c:v', 'libx264', '-preset', 'veryfast', ...rate, '-threads', '1', ...(X264_ASM ? ['-x264-params', `asm=${X264_ASM}`] : [])];
     case 'vp9': return ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '0', ...rate, '-threads', '1'];
     case 'hevc': return ['-c:v', 'libx265', '-preset', 'veryfast', ...rate, '-x265-params', 'pools=none:frame-threads=1:log-level=error', '-tag:v', 'hvc1'];
     case 'mpeg4': return ['-c:v', 'mpeg4', '-bf', '2', ...rate.filter((a) => a !== '-crf' && a !== '20'), ...(spec.bpp ? [] : ['-q:v', '4']), '-threads', '1'];
