@@ -8,21 +8,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
-import { ensureWideSet, scoreVideo, type SceneSet, type WideName } from './helpers/media/index.ts';
+import { ensureSceneSet, ensureWideSet, scoreVideo, type DevName, type SceneSet, type WideName } from './helpers/media/index.ts';
 import { startTestPool } from './helpers/pool.ts';
 import { sceneRunner } from './helpers/scene-runner.ts';
 
 let pool: PythonPool;
 let set: SceneSet<WideName>;
+let devSet: SceneSet<DevName>; // for the straddle check only (see there)
 
 before(async () => {
-  [set, pool] = await Promise.all([ensureWideSet(), startTestPool({ name: 'scenes-wide', testOps: false })]);
+  [set, devSet, pool] = await Promise.all([ensureWideSet(), ensureSceneSet(), startTestPool({ name: 'scenes-wide', testOps: false })]);
 });
 after(async () => {
   await pool?.drain();
 });
 
 const { cutsOf, classF1 } = sceneRunner(() => pool, () => set);
+const { cutsOf: devCutsOf } = sceneRunner(() => pool, () => devSet);
 
 describe('the wide development set at the acceptance', () => {
   test('hard cuts (27, some between two framings of one picture, under shake): F1 >= 0.98 at ±1 frame', async () => {
@@ -60,10 +62,19 @@ describe("detector 2.1.0's and 2.2.0's changes, each switched off", () => {
       assert.ok(scoreVideo(near(off, t), { ...v, cuts: [t] }).fp > 0, `${transition}, switched off: ${near(off, t)}`);
     }
   });
-  test('straddling windows: without the rule a long window spanning the end of one transition moves the next one', async () => {
-    const v = set.videos.w_gradual_b;
-    const on = scoreVideo(await cutsOf(v), v), off = scoreVideo(await cutsOf(v, { gradual_straddle: 2 }), v);
-    assert.ok(off.fn > on.fn && off.fp > on.fp, `default ${JSON.stringify(on)}, switched off ${JSON.stringify(off)}`);
+  test('straddling windows: without the rule a long window spanning the end of one transition moves the next one, or loses one', async () => {
+    // Which file shows it depends on the render's exact bytes (README, Scene detection: renders
+    // differ between kinds of CPU): on earlier machines w_gradual_b's next transition moved (a miss
+    // and a false cut); on an AVX-512 machine with x264 held to AVX2, w_gradual_b is unchanged and
+    // dev photo_gradual loses a transition. Either way the rule must change a result for the better.
+    const off = { gradual_straddle: 2 };
+    const b = set.videos.w_gradual_b;
+    const bOn = scoreVideo(await cutsOf(b), b), bOff = scoreVideo(await cutsOf(b, off), b);
+    const moved = bOff.fn > bOn.fn && bOff.fp > bOn.fp;
+    const g = devSet.videos.photo_gradual;
+    const gOn = scoreVideo(await devCutsOf(g), g), gOff = scoreVideo(await devCutsOf(g, off), g);
+    const lost = gOff.fn > gOn.fn && gOff.fp >= gOn.fp;
+    assert.ok(moved || lost, `w_gradual_b default ${JSON.stringify(bOn)}, off ${JSON.stringify(bOff)}; photo_gradual default ${JSON.stringify(gOn)}, off ${JSON.stringify(gOff)}`);
   });
   test("drift reach: measuring a shot's drift across the next transition misplaces a fade through white", async () => {
     const v = set.videos.w_gradual_b;
