@@ -261,6 +261,36 @@ def test_a_return_by_colours_alone_needs_a_brightening():
     assert FlashChecker(flashed.thumbs, flashed.hist, brightness(flashed.thumbs), DEFAULTS).excursion(30) == (29, 36)
 
 
+def test_a_cutaway_as_short_as_a_flash_is_two_cuts():
+    # A still take, a 9-frame insert of another picture (a little brighter), back to the take: the
+    # take comes back as after a flash, but the frames between are a picture of their own.
+    take = m.still(m.texture(11), 60)
+    insert = [np.clip(f.astype(np.int16) + 20, 0, 255).astype(np.uint8) for f in m.still(m.texture(12), 9)]
+    sig = m.signals(m.noisy(take + insert + take[:50], 2))
+    frames = lambda p: [c["frame"] for c in detector.detect(sig, resolve(p), set())]  # noqa: E731
+    assert frames(None) == [60, 69]
+    assert frames({"cutaway_edges": -1}) == []  # the rule off: taken for a flash
+    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
+    assert checker(None).is_cutaway(59, 69)
+    assert not checker({"cutaway_lift": 10}).is_cutaway(59, 69)  # 20 brighter: light, by that measure
+    assert not checker({"min_scene_len": 10}).is_cutaway(59, 69)  # shorter than a scene: a flash
+    # An insert shorter than min_scene_len stays a flash.
+    assert cuts_of(m.noisy(take + insert[:5] + take[:50], 2)) == []
+
+
+def test_a_take_whipped_away_and_back_is_no_cutaway():
+    # The same picture pans away fast for 9 frames and the take comes back: the edges between line up
+    # with neither end, but the colours are the take's.
+    tex = m.texture(11)
+    take = m.still(tex, 60)
+    whip = [tex[20:20 + m.H, 10 + 12 * k:10 + 12 * k + m.W].copy() for k in range(1, 10)]
+    sig = m.signals(m.noisy(take + whip + take[:50], 2))
+    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
+    assert not checker(None).is_cutaway(59, 69)
+    assert checker({"cutaway_hist": 0}).is_cutaway(59, 69)  # by edges, lift and pictures alone it would be
+    assert cuts_of(m.noisy(take + whip + take[:50], 2)) == []
+
+
 def test_a_cut_inside_a_pan_is_no_flash():
     frames = m.pan(m.texture(9), 40, 3.0) + m.pan(m.texture(10), 40, 3.0)
     sig = m.signals(frames)

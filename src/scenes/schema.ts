@@ -93,6 +93,14 @@ const DetectParamsShape = z.object({
     flash_luma: z.number().min(0).max(255),
     /** a return by colours alone (the histograms, not the picture) needs the frames between at least this much brighter (0-255) than both ends (-255 = off) */
     flash_hist_lift: z.number().min(-255).max(255),
+    /** no flash but a cutaway (two cuts) when the frames between keep at most this edge correlation with both ends (their median; -1 = off) ... */
+    cutaway_edges: z.number().min(-1).max(1),
+    /** ... are brighter than both ends by less than this (0-255, their median luma) ... */
+    cutaway_lift: z.number().min(0).max(255),
+    /** ... each shows a picture (thumbnail std above this) ... */
+    cutaway_std: z.number().min(0).max(255),
+    /** ... and their colours differ from both ends' by at least this histogram distance (median): an insert of another shot, not light on this one nor the take whipped away and back. Inserts shorter than min_scene_len stay flashes */
+    cutaway_hist: z.number().min(0).max(1),
     /** look for gradual transitions at all */
     gradual: z.boolean(),
     /** frame distances at which thumbnails are compared (a transition of up to about the largest one) */
@@ -224,6 +232,10 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   flash_motion: 1.3,
   flash_luma: 20.0,
   flash_hist_lift: 5.0,
+  cutaway_edges: 0.2,
+  cutaway_lift: 60.0,
+  cutaway_std: 20.0,
+  cutaway_hist: 0.3,
   gradual: true,
   gradual_lags: [16, 32, 64, 128, 192],
   gradual_min: 14.0,

@@ -7,6 +7,12 @@ comes back, a and b differ only as much as the shot itself changes over the same
 and the frames between are brighter than both ends. A real cut leaves a and b different, or (in a
 fast pan) is no brightening excursion. Thumbnails and histograms are kept for every frame, so any
 span up to max_flash + 1 can be checked.
+
+A cutaway (an insert of another shot that returns to the take, as short as a flash) passes those
+tests too: the take comes back. What tells it from light on the take is the frames between: a flash
+keeps the take's edges (a brighter copy), washes them out (a white or over-exposed frame) or lifts
+the picture a lot; an insert shows a picture of its own, edges unrelated to both ends, hardly
+brighter, in colours of its own (cutaway_edges, cutaway_lift, cutaway_std, cutaway_hist).
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .distance import thumb_dist
+from .distance import edge_correlation, hist_dist, thumb_dist
 
 
 class FlashChecker:
@@ -26,6 +32,9 @@ class FlashChecker:
         self.motion = float(p["flash_motion"])
         self.min_luma = float(p["flash_luma"])
         self.hist_lift = float(p["flash_hist_lift"])
+        self.cut_edges, self.cut_lift = float(p["cutaway_edges"]), float(p["cutaway_lift"])
+        self.cut_std, self.cut_hist = float(p["cutaway_std"]), float(p["cutaway_hist"])
+        self.cut_len = int(p["min_scene_len"])
         # frame-to-frame distances, computed once
         t = thumbs.astype(np.int16)
         self.t1 = np.zeros(self.n, dtype=np.float32)
@@ -47,6 +56,24 @@ class FlashChecker:
             sides.append(thumb_dist(self.thumbs, b, b + lag))
         return min(sides) if sides else 0.0
 
+    def is_cutaway(self, a: int, b: int) -> bool:
+        """The frames between a and b are another shot, not light on this one: at least min_scene_len
+        of them, each shows a picture, and (medians over them) they are hardly brighter, their edges
+        line up with neither end's and their colours are neither end's (a whip pan away from the
+        take and back keeps its colours)."""
+        if self.cut_edges <= -1 or b - a - 1 < max(2, self.cut_len):
+            return False
+        mids = range(a + 1, b)
+        if float(np.median([min(hist_dist(self.hist, a, m), hist_dist(self.hist, b, m)) for m in mids])) < self.cut_hist:
+            return False
+        if min(float(self.thumbs[m].std()) for m in mids) <= self.cut_std:
+            return False
+        lift = float(np.median([self._luma[m] for m in mids])) - max(self._luma[a], self._luma[b])
+        if lift >= self.cut_lift:
+            return False
+        edges = np.median([max(edge_correlation(self.thumbs, a, m), edge_correlation(self.thumbs, b, m)) for m in mids])
+        return bool(edges <= self.cut_edges)
+
     def _from(self, a: int, lo: int, hi: int) -> tuple[list[float], list[float]]:
         """thumb_dist(a, b) and hist_dist(a, b) for b in lo..hi-1, as Python floats."""
         t = self.thumbs
@@ -55,7 +82,8 @@ class FlashChecker:
         return (d / t[a].size).tolist(), h.tolist()
 
     def excursion(self, i: int) -> Optional[tuple[int, int]]:
-        """(a, b) when the jump at i starts or ends a flash between a and b, else None."""
+        """(a, b) when the jump at i starts or ends a flash between a and b, else None (a cutaway
+        between a and b is no flash)."""
         t1, h1, luma = self._t1, self._h1, self._luma
         for a in range(i - 1, max(-1, i - 2 - self.max_flash), -1):
             # The spikes over a+1..b and the brightest frame over a+1..b-1, kept as b grows.
@@ -72,11 +100,11 @@ class FlashChecker:
                 if b < first:
                     continue
                 ret_t = ret_all[b - first]
-                if ret_t <= self.ret * spike_t:
-                    return a, b
                 lift = peak - max(luma[a], luma[b])
-                if hist_all[b - first] <= self.ret * spike_h and lift >= self.hist_lift:
-                    return a, b
-                if self.min_luma > 0 and lift >= self.min_luma and ret_t <= self.motion * self._own_change(a, b):
+                returned = (ret_t <= self.ret * spike_t
+                            or (hist_all[b - first] <= self.ret * spike_h and lift >= self.hist_lift)
+                            or (self.min_luma > 0 and lift >= self.min_luma
+                                and ret_t <= self.motion * self._own_change(a, b)))
+                if returned and not self.is_cutaway(a, b):
                     return a, b
         return None

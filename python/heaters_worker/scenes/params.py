@@ -69,6 +69,10 @@ SPEC: dict[str, Param] = {
     "flash_motion": Param(1.3, "float", 0, None, "or, over moving pictures, at most this many times the shot's own change over the same span"),
     "flash_luma": Param(20.0, "float", 0, 255, "... and then the flash frames are at least this much brighter (0-255) than both ends"),
     "flash_hist_lift": Param(5.0, "float", -255, 255, "a return by colours alone (the histograms, not the picture) needs the frames between at least this much brighter (0-255) than both ends (-255 = off)"),
+    "cutaway_edges": Param(0.2, "float", -1, 1, "no flash but a cutaway (two cuts) when the frames between keep at most this edge correlation with both ends (their median; -1 = off) ..."),
+    "cutaway_lift": Param(60.0, "float", 0, 255, "... are brighter than both ends by less than this (0-255, their median luma) ..."),
+    "cutaway_std": Param(20.0, "float", 0, 255, "... each shows a picture (thumbnail std above this) ..."),
+    "cutaway_hist": Param(0.3, "float", 0, 1, "... and their colours differ from both ends' by at least this histogram distance (median): an insert of another shot, not light on this one nor the take whipped away and back. Inserts shorter than min_scene_len stay flashes"),
     # --- gradual transitions (fades, dissolves, wipes), one cut at the middle of each ---
     "gradual": Param(True, "bool", None, None, "look for gradual transitions at all"),
     "gradual_lags": Param([16, 32, 64, 128, 192], "lags", 4, 512, "frame distances at which thumbnails are compared (a transition of up to about the largest one)"),
