@@ -28,6 +28,19 @@ def cuts_of(frames, **params):
     return detector.detect(m.signals(frames), resolve(params or None), set())
 
 
+def flash_checker(sig, **params):
+    """The flash check over a clip's signals, with these parameter overrides."""
+    return FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(params or None))
+
+
+def _cutaway_frames(length: int = 9):
+    """A still take (60 frames), an insert of another picture `length` frames long and a little
+    brighter, and the take again (50)."""
+    take = m.still(m.texture(11), 60)
+    insert = [np.clip(f.astype(np.int16) + 20, 0, 255).astype(np.uint8) for f in m.still(m.texture(12), length)]
+    return m.noisy(take + insert + take[:50], 2)
+
+
 # --- parameters ---
 
 def test_every_default_is_in_range_and_documented():
@@ -240,10 +253,8 @@ def test_excursion_over_motion_needs_a_brightening():
     # because the frames between are brighter than both ends.
     frames = m.flash(m.pan(m.texture(8), 60, 3.0), 20, 6)
     sig = m.signals(frames)
-    p = resolve({"flash_return": 0.0})  # only the motion route
-    checker = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p)
-    assert checker.excursion(20) == (19, 26)
-    assert FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve({"flash_return": 0.0, "flash_luma": 255})).excursion(20) is None
+    assert flash_checker(sig, flash_return=0.0).excursion(20) == (19, 26)  # only the motion route
+    assert flash_checker(sig, flash_return=0.0, flash_luma=255).excursion(20) is None
 
 
 def test_a_return_by_colours_alone_needs_a_brightening():
@@ -254,28 +265,23 @@ def test_a_return_by_colours_alone_needs_a_brightening():
     pan = m.pan(tex, 40, 6.0)
     other = [tex[200:200 + m.H, 400:400 + m.W].copy() for _ in range(40)]
     sig = m.signals(m.noisy(pan + other, 1))
-    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
-    assert checker(None).excursion(40) is None
-    assert checker({"flash_hist_lift": -255}).excursion(40) is not None  # the rule off: a "flash" ends at the cut
-    flashed = m.signals(m.flash(m.noisy(pan + pan, 1), 30, 6))
-    assert FlashChecker(flashed.thumbs, flashed.hist, brightness(flashed.thumbs), DEFAULTS).excursion(30) == (29, 36)
+    assert flash_checker(sig).excursion(40) is None
+    assert flash_checker(sig, flash_hist_lift=-255).excursion(40) is not None  # the rule off: a "flash" ends at the cut
+    assert flash_checker(m.signals(m.flash(m.noisy(pan + pan, 1), 30, 6))).excursion(30) == (29, 36)
 
 
 def test_a_cutaway_as_short_as_a_flash_is_two_cuts():
     # A still take, a 9-frame insert of another picture (a little brighter), back to the take: the
     # take comes back as after a flash, but the frames between are a picture of their own.
-    take = m.still(m.texture(11), 60)
-    insert = [np.clip(f.astype(np.int16) + 20, 0, 255).astype(np.uint8) for f in m.still(m.texture(12), 9)]
-    sig = m.signals(m.noisy(take + insert + take[:50], 2))
-    frames = lambda p: [c["frame"] for c in detector.detect(sig, resolve(p), set())]  # noqa: E731
-    assert frames(None) == [60, 69]
-    assert frames({"cutaway_edges": -1}) == []  # the rule off: taken for a flash
-    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
-    assert checker(None).is_cutaway(59, 69)
-    assert not checker({"cutaway_lift": 10}).is_cutaway(59, 69)  # 20 brighter: light, by that measure
-    assert not checker({"min_scene_len": 10}).is_cutaway(59, 69)  # shorter than a scene: a flash
+    frames = _cutaway_frames(9)
+    assert [c["frame"] for c in cuts_of(frames)] == [60, 69]
+    assert cuts_of(frames, cutaway_edges=-1) == []  # the rule off: taken for a flash
+    sig = m.signals(frames)
+    assert flash_checker(sig).is_cutaway(59, 69)
+    assert not flash_checker(sig, cutaway_lift=10).is_cutaway(59, 69)  # 20 brighter: light, by that measure
+    assert not flash_checker(sig, min_scene_len=10).is_cutaway(59, 69)  # shorter than a scene: a flash
     # An insert shorter than min_scene_len stays a flash.
-    assert cuts_of(m.noisy(take + insert[:5] + take[:50], 2)) == []
+    assert cuts_of(_cutaway_frames(5)) == []
 
 
 def test_a_take_whipped_away_and_back_is_no_cutaway():
@@ -284,17 +290,17 @@ def test_a_take_whipped_away_and_back_is_no_cutaway():
     tex = m.texture(11)
     take = m.still(tex, 60)
     whip = [tex[20:20 + m.H, 10 + 12 * k:10 + 12 * k + m.W].copy() for k in range(1, 10)]
-    sig = m.signals(m.noisy(take + whip + take[:50], 2))
-    checker = lambda p: FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(p))  # noqa: E731
-    assert not checker(None).is_cutaway(59, 69)
-    assert checker({"cutaway_hist": 0}).is_cutaway(59, 69)  # by edges, lift and pictures alone it would be
-    assert cuts_of(m.noisy(take + whip + take[:50], 2)) == []
+    frames = m.noisy(take + whip + take[:50], 2)
+    sig = m.signals(frames)
+    assert not flash_checker(sig).is_cutaway(59, 69)
+    assert flash_checker(sig, cutaway_hist=0).is_cutaway(59, 69)  # by edges, lift and pictures alone it would be
+    assert cuts_of(frames) == []
 
 
 def test_a_cut_inside_a_pan_is_no_flash():
     frames = m.pan(m.texture(9), 40, 3.0) + m.pan(m.texture(10), 40, 3.0)
     sig = m.signals(frames)
-    assert FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), DEFAULTS).excursion(40) is None
+    assert flash_checker(sig).excursion(40) is None
 
 
 # --- gradual transitions ---
@@ -465,21 +471,22 @@ def _excursion_plain(fc: FlashChecker, i: int):
                 continue
             spike_t, spike_h = float(fc.t1[a + 1:b + 1].max()), float(fc.h1[a + 1:b + 1].max())
             ret_t = thumb_dist(fc.thumbs, a, b)
-            if ret_t <= fc.ret * spike_t:
-                return a, b
             lift = float(fc.luma[a + 1:b].max()) - max(float(fc.luma[a]), float(fc.luma[b]))
-            if hist_dist(fc.hist, a, b) <= fc.ret * spike_h and lift >= fc.hist_lift:
-                return a, b
-            if fc.min_luma > 0 and lift >= fc.min_luma and ret_t <= fc.motion * fc._own_change(a, b):
+            returned = (ret_t <= fc.ret * spike_t
+                        or (hist_dist(fc.hist, a, b) <= fc.ret * spike_h and lift >= fc.hist_lift)
+                        or (fc.min_luma > 0 and lift >= fc.min_luma and ret_t <= fc.motion * fc._own_change(a, b)))
+            if returned and not fc.is_cutaway(a, b):  # (2.7.0) a cutaway between a and b is no flash
                 return a, b
     return None
 
 
-def test_flash_excursions_match_the_plain_computation_at_every_frame():
-    sig = m.signals(_mixed_frames())
-    fc = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), resolve(None))
+@pytest.mark.parametrize("clip,overrides", [("mixed", {}), ("cutaway", {}), ("cutaway", {"cutaway_edges": -1})])
+def test_flash_excursions_match_the_plain_computation_at_every_frame(clip, overrides):
+    sig = m.signals(_mixed_frames() if clip == "mixed" else _cutaway_frames(9))
+    fc = flash_checker(sig, **overrides)
     found = [fc.excursion(i) for i in range(1, sig.frames)]
-    assert any(found), "the mixed clip has flashes"
+    # The mixed clip has flashes; the cutaway clip has none, unless the cutaway rule is off.
+    assert any(found) == (clip == "mixed" or bool(overrides))
     assert found == [_excursion_plain(fc, i) for i in range(1, sig.frames)]
 
 
@@ -522,7 +529,7 @@ def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     from heaters_worker.scenes.distance import hist_lags
     sig, p = m.signals(_mixed_frames()), resolve(overrides or None)
     c1, h1 = np.nan_to_num(sig.content[1]), np.nan_to_num(hist_lags(sig.hist)[1])
-    t1 = FlashChecker(sig.thumbs, sig.hist, brightness(sig.thumbs), p).t1
+    t1 = flash_checker(sig, **(overrides or {})).t1
     w = int(p["window"])
     refs = (rolling_median(c1, w), rolling_median(h1, w), rolling_median(t1, w))
     m1 = median_cell_change(sig.thumbs)

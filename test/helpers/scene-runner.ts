@@ -7,6 +7,9 @@ import type { PythonPool } from '../../src/pool/index.ts';
 import { DetectScenesArgs, DetectScenesResult, type DetectParams } from '../../src/scenes/schema.ts';
 import { scoreOf, scoreVideo, type SceneSet, type SceneVideo } from './media/index.ts';
 
+/** A cut within one frame of `frame` (the acceptance's tolerance for a hard cut). */
+export const hasCutAt = (cuts: number[], frame: number): boolean => cuts.some((f) => Math.abs(f - frame) <= 1);
+
 export interface SceneRunner {
   /** The cut frames of one video with these parameter overrides. */
   cutsOf(v: SceneVideo, params?: Partial<DetectParams>): Promise<number[]>;
@@ -51,8 +54,8 @@ export function sceneRunner(pool: () => PythonPool, set: () => SceneSet): SceneR
   const needs = async (v: SceneVideo, frame: number, off: Partial<DetectParams>) => {
     assert.ok(v.cuts.some((c) => c.frame === frame), `${v.name} has a cut at ${frame}`);
     const on = await cutsOf(v), without = await cutsOf(v, off);
-    assert.ok(on.some((f) => Math.abs(f - frame) <= 1), `${v.name} ${frame}, default: ${on}`);
-    assert.ok(!without.some((f) => Math.abs(f - frame) <= 1), `${v.name} ${frame}, switched off: ${without}`);
+    assert.ok(hasCutAt(on, frame), `${v.name} ${frame}, default: ${on}`);
+    assert.ok(!hasCutAt(without, frame), `${v.name} ${frame}, switched off: ${without}`);
   };
   return { cutsOf, classF1, errorsOf, needs };
 }
