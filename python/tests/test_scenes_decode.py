@@ -55,3 +55,23 @@ def test_a_missing_file_is_a_typed_error(tmp_path):
     with pytest.raises(OpError) as e:
         FfmpegFrames(FFMPEG or "ffmpeg", str(tmp_path / "nowhere.mp4"), 160, 90)
     assert e.value.code == "unreadable_input"
+
+
+@needs_ffmpeg
+def test_the_overlap_tool_times_the_detectors_own_decode(tmp_path, capsys, monkeypatch):
+    """python/tools/decode_overlap.py runs its baseline as the detector's decode command with only
+    the output swapped for -f null (it stops if that command's output changes shape) and prints one
+    line of ratios per file."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
+    import decode_overlap  # noqa: E402
+
+    path = str(tmp_path / "clip.mp4")
+    _clip(path, 30)
+    assert FFMPEG is not None
+    monkeypatch.setattr(decode_overlap, "FFMPEG", FFMPEG)
+    monkeypatch.setattr(sys, "argv", ["decode_overlap.py", path, "--rounds", "1", "--work-us", "50"])
+    assert decode_overlap.main() == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("clip.mp4: decode ")
+    for part in ("read ", "during 50 ", "after 50 ", "detector ", "us/frame"):
+        assert part in line
