@@ -7,7 +7,11 @@
 // all, the same area scale to the analysis size, bgr24, -f null), as the median of the per-file
 // ratios and the ratio of the totals. Plus the encode path (analysis frames as an extra output of the
 // proxy encode, in wall and in ffmpeg's own CPU time) and what the keyframe list gives. Timings on a
-// shared 2-core machine are noisy: each is the best of --runs runs.
+// shared 2-core machine are noisy, in phases longer than one file: a file's detection and its
+// like-for-like decode run as --runs back-to-back pairs (the order alternating), its ratio is the
+// median of the pairs' ratios, so a slow phase slows both sides of a pair; the best-of-runs ratio
+// (best detection over best decode, as up to run 13) is printed beside it. The encode path's
+// extra cost is paired the same way (with and without the analysis output).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,20 +49,27 @@ async function best<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
   return { s: bestS, value };
 }
 
-/** An encode run --runs times: the best wall time and the best CPU time (ffmpeg -benchmark). */
-async function bestEncode(args: string[]): Promise<{ s: number; cpu: number }> {
-  let s = Infinity, cpu = Infinity;
+/** One ffmpeg run: wall time and ffmpeg's own CPU time (-benchmark: utime + stime). */
+async function timedFfmpeg(args: string[]): Promise<{ s: number; cpu: number }> {
+  const t0 = performance.now();
+  // -benchmark reports at the info level: lift the arguments' -loglevel error for it.
+  const lifted = args.map((a, j) => (args[j - 1] === '-loglevel' ? 'info' : a));
+  const r = await execa(FFMPEG, ['-benchmark', '-nostats', ...lifted]);
+  const s = (performance.now() - t0) / 1000;
+  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stdout + r.stderr);
+  if (!m) throw new Error('ffmpeg -benchmark printed no utime/stime');
+  return { s, cpu: Number(m[1]) + Number(m[2]) };
+}
+
+/** Two ffmpeg runs as --runs back-to-back pairs (the order alternating): the median times of each
+ * and the median of the pairs' extra cost of b over a, in wall and in CPU time, as a fraction. */
+async function pairedFfmpeg(a: string[], b: string[]): Promise<{ a: { s: number; cpu: number }; b: { s: number; cpu: number }; extra: number; extraCpu: number }> {
+  const as: { s: number; cpu: number }[] = [], bs: { s: number; cpu: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    // -benchmark reports at the info level: lift the arguments' -loglevel error for it.
-    const lifted = args.map((a, j) => (args[j - 1] === '-loglevel' ? 'info' : a));
-    const r = await execa(FFMPEG, ['-benchmark', '-nostats', ...lifted]);
-    s = Math.min(s, (performance.now() - t0) / 1000);
-    const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stdout + r.stderr);
-    if (!m) throw new Error('ffmpeg -benchmark printed no utime/stime');
-    cpu = Math.min(cpu, Number(m[1]) + Number(m[2]));
+    for (const side of i % 2 ? ['b', 'a'] : ['a', 'b']) (side === 'a' ? as : bs).push(await timedFfmpeg(side === 'a' ? a : b));
   }
-  return { s, cpu };
+  const med = (xs: { s: number; cpu: number }[]) => ({ s: median(xs.map((x) => x.s)), cpu: median(xs.map((x) => x.cpu)) });
+  return { a: med(as), b: med(bs), extra: median(bs.map((x, i) => x.s / as[i]!.s - 1)), extraCpu: median(bs.map((x, i) => x.cpu / as[i]!.cpu - 1)) };
 }
 
 /** The decode the detector runs, to nowhere: the like-for-like baseline. */
@@ -68,11 +79,27 @@ const likeDecode = (v: SceneVideo) => {
     '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', `scale=${s.width}:${s.height}:flags=area,format=bgr24`, '-fps_mode', 'passthrough', '-f', 'null', '-']);
 };
 
+/** --runs pairs of (like-for-like decode, detection), back to back, the order alternating: the
+ * median times, the best times, and the median of the pairs' ratios. */
+async function paired<T>(like: () => Promise<unknown>, run: () => Promise<T>): Promise<{ like: number; run: number; bestLike: number; bestRun: number; ratio: number; value: T }> {
+  const likes: number[] = [], runs: number[] = [];
+  let value!: T;
+  const timed = async (fn: () => Promise<unknown>) => { const t0 = performance.now(); const v = await fn(); return { s: (performance.now() - t0) / 1000, v }; };
+  for (let i = 0; i < RUNS; i++) {
+    for (const side of i % 2 ? ['run', 'like'] : ['like', 'run']) {
+      if (side === 'like') likes.push((await timed(like)).s);
+      else { const r = await timed(run); runs.push(r.s); value = r.v as T; }
+    }
+  }
+  return { like: median(likes), run: median(runs), bestLike: Math.min(...likes), bestRun: Math.min(...runs),
+    ratio: median(runs.map((r, i) => r / likes[i]!)), value };
+}
+
 interface Row {
   size: string; set: string; video: string; cls: SceneClass; frames: number; truth: number; detected: number;
   tp1: number; fp1: number; fn1: number; tpT: number; fpT: number; fnT: number;
   f1: number; f1_quarter: number; f1_without_keyframes: number; keyframes_as_cuts_p: number; keyframes_as_cuts_r: number;
-  detect_s: number; like_decode_s: number; ratio: number; fps: number;
+  detect_s: number; like_decode_s: number; ratio: number; best_ratio: number; fps: number;
   min_confidence?: number; encode?: Record<string, number>;
 }
 
@@ -98,8 +125,7 @@ async function main(): Promise<void> {
         if (!opts.json) process.stderr.write(`${setName} ${size}: ${set.dir} (${((performance.now() - t0) / 1000).toFixed(1)} s to build or load)\n`);
         await detect(argsFor(Object.values(set.videos)[0]!)); // warm: page cache, worker imports
         for (const v of Object.values(set.videos)) {
-          const like = await best(() => likeDecode(v));
-          const run = await best(() => detect(argsFor(v)));
+          const run = await paired(() => likeDecode(v), () => detect(argsFor(v)));
           const noKf = await detect({ ...argsFor(v), keyframe_times: [] });
           const res = run.value;
           const got = res.cuts.map((c) => c.frame);
@@ -115,20 +141,18 @@ async function main(): Promise<void> {
             const enc = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', v.path, '-map', '0:v:0', '-c:v', 'libx264', '-preset', 'veryfast', path.join(tmp, 'proxy.mp4')];
             const out = analysisOutput({ width: v.width, height: v.height }, path.join(tmp, 'frames.raw'));
             // Wall time and ffmpeg's own CPU time (-benchmark: utime + stime), which other load
-            // on a shared machine disturbs far less than the wall.
-            const plain = await bestEncode([...enc]);
-            const withFrames = await bestEncode([...enc, ...out.args, '-y']);
+            // on a shared machine disturbs far less than the wall; as pairs, like the detection.
+            const enc2 = await pairedFfmpeg([...enc], [...enc, ...out.args, '-y']);
             // The same extra work in isolation, where the encode's own noise cannot hide it: the
             // decode writing analysis frames against the decode alone, in CPU time.
             const dec = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', v.path];
-            const decodeOnly = await bestEncode([...dec, '-map', '0:v:0', '-f', 'null', '-']);
-            const decodeFrames = await bestEncode([...dec, ...out.args]);
-            const isolated = Math.max(0, decodeFrames.cpu - decodeOnly.cpu);
+            const dec2 = await pairedFfmpeg([...dec, '-map', '0:v:0', '-f', 'null', '-'], [...dec, ...out.args]);
+            const isolated = Math.max(0, dec2.extraCpu * dec2.a.cpu);
             const fromFile = await best(() => detect({ ...argsFor(v), frames_path: path.join(tmp, 'frames.raw'), frame_width: out.width, frame_height: out.height }));
             const same = JSON.stringify(fromFile.value.cuts.map((c) => c.frame)) === JSON.stringify(got);
-            encode = { encode_s: round(plain.s), encode_with_frames_s: round(withFrames.s), extra_pct: round((100 * (withFrames.s - plain.s)) / plain.s),
-              encode_cpu_s: round(plain.cpu), encode_with_frames_cpu_s: round(withFrames.cpu), extra_cpu_pct: round((100 * (withFrames.cpu - plain.cpu)) / plain.cpu),
-              isolated_extra_cpu_s: round(isolated), isolated_extra_pct: round((100 * isolated) / plain.cpu),
+            encode = { encode_s: round(enc2.a.s), encode_with_frames_s: round(enc2.b.s), extra_pct: round(100 * enc2.extra),
+              encode_cpu_s: round(enc2.a.cpu), encode_with_frames_cpu_s: round(enc2.b.cpu), extra_cpu_pct: round(100 * enc2.extraCpu),
+              isolated_extra_cpu_s: round(isolated), isolated_extra_pct: round((100 * isolated) / enc2.a.cpu),
               detect_from_frames_s: round(fromFile.s), same_cuts: same ? 1 : 0 };
           }
           rows.push({
@@ -137,7 +161,8 @@ async function main(): Promise<void> {
             f1: round(scoreOf(m1).f1), f1_quarter: round(scoreOf(mT).f1),
             f1_without_keyframes: round(scoreOf(matchCuts(noKf.cuts.map((c) => c.frame), truth, acceptanceTolerance(v))).f1),
             keyframes_as_cuts_p: round(kf.precision), keyframes_as_cuts_r: round(kf.recall),
-            detect_s: round(run.s), like_decode_s: round(like.s), ratio: round(run.s / like.s), fps: Math.round(v.frames / run.s),
+            detect_s: round(run.run), like_decode_s: round(run.like), ratio: round(run.ratio), best_ratio: round(run.bestRun / run.bestLike),
+            fps: Math.round(v.frames / run.run),
             min_confidence: res.cuts.length ? Math.min(...res.cuts.map((c) => c.confidence ?? 1)) : undefined,
             ...(encode ? { encode } : {}),
           });
@@ -160,7 +185,10 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 interface ClassSummary { size: string; set: string; cls: SceneClass; truth: number; f1: number; f1_quarter: number; precision: number; recall: number; false_cuts: number; scored_f1: number }
-interface SpeedSummary { size: string; set: string; files: number; frames: number; detect_s: number; like_decode_s: number; total_ratio: number; median_ratio: number; max_ratio: number }
+interface SpeedSummary {
+  size: string; set: string; files: number; frames: number; detect_s: number; like_decode_s: number; total_ratio: number; median_ratio: number; max_ratio: number;
+  median_best_ratio: number;
+}
 
 function summarize(rows: Row[]): { classes: ClassSummary[]; speed: SpeedSummary[] } {
   const classes: ClassSummary[] = [];
@@ -182,7 +210,8 @@ function summarize(rows: Row[]): { classes: ClassSummary[]; speed: SpeedSummary[
       }
       const det = rs.reduce((a, r) => a + r.detect_s, 0), like = rs.reduce((a, r) => a + r.like_decode_s, 0);
       speed.push({ size, set, files: rs.length, frames: rs.reduce((a, r) => a + r.frames, 0), detect_s: round(det), like_decode_s: round(like),
-        total_ratio: round(det / like), median_ratio: round(median(rs.map((r) => r.ratio))), max_ratio: round(Math.max(...rs.map((r) => r.ratio))) });
+        total_ratio: round(det / like), median_ratio: round(median(rs.map((r) => r.ratio))), max_ratio: round(Math.max(...rs.map((r) => r.ratio))),
+        median_best_ratio: round(median(rs.map((r) => r.best_ratio))) });
     }
   }
   return { classes, speed };
@@ -201,14 +230,16 @@ function printTables(rows: Row[], summary: ReturnType<typeof summarize>): void {
   console.log('per class (hard, flash, motion, static at ±1 frame; gradual: one cut within a quarter of the transition):');
   table([['size', 'size'], ['set', 'set'], ['cls', 'class'], ['truth', 'cuts'], ['precision', 'P'], ['recall', 'R'], ['scored_f1', 'F1'],
     ['f1', 'F1 ±1'], ['false_cuts', 'false cuts']], summary.classes as unknown as Record<string, unknown>[]);
-  console.log('\nspeed (detection against the like-for-like decode: -skip_loop_filter all, same scale, -f null):');
+  console.log(`\nspeed (detection against the like-for-like decode: -skip_loop_filter all, same scale, -f null; ${RUNS} pairs per file,`);
+  console.log(' a file\'s ratio the median of its pairs\' ratios, its times the medians; "best-of median": best detection over best decode):');
   table([['size', 'size'], ['set', 'set'], ['files', 'files'], ['frames', 'frames'], ['detect_s', 'detect s'], ['like_decode_s', 'decode s'],
-    ['total_ratio', 'total ratio'], ['median_ratio', 'median ratio'], ['max_ratio', 'max ratio']], summary.speed as unknown as Record<string, unknown>[]);
+    ['total_ratio', 'total ratio'], ['median_ratio', 'median ratio'], ['max_ratio', 'max ratio'], ['median_best_ratio', 'best-of median']],
+  summary.speed as unknown as Record<string, unknown>[]);
   console.log('\nper file:');
   table([['size', 'size'], ['set', 'set'], ['video', 'video'], ['frames', 'frames'], ['truth', 'cuts'], ['detected', 'found'], ['f1', 'F1 ±1'],
     ['f1_quarter', 'F1 ±T/4'], ['f1_without_keyframes', 'F1 no-kf'], ['min_confidence', 'min conf'], ['fps', 'fps'], ['detect_s', 'detect s'],
-    ['like_decode_s', 'decode s'], ['ratio', 'ratio']], rows as unknown as Record<string, unknown>[]);
-  console.log('\nencode path (proxy encode with/without the analysis output, then detection from its frames):');
+    ['like_decode_s', 'decode s'], ['ratio', 'ratio'], ['best_ratio', 'best-of']], rows as unknown as Record<string, unknown>[]);
+  console.log(`\nencode path (proxy encode with/without the analysis output as ${RUNS} pairs, median times and median extra of the pairs; then detection from its frames):`);
   for (const r of rows.filter((x) => x.encode)) {
     const e = r.encode!;
     console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %; CPU ${e.encode_with_frames_cpu_s} s, +${e.extra_cpu_pct} %; in isolation +${e.isolated_extra_cpu_s} s CPU = ${e.isolated_extra_pct} % of the encode), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
