@@ -242,7 +242,8 @@ function printTables(rows: Row[], summary: ReturnType<typeof summarize>): void {
   console.log(`\nencode path (proxy encode with/without the analysis output as ${RUNS} pairs, median times and median extra of the pairs; then detection from its frames):`);
   for (const r of rows.filter((x) => x.encode)) {
     const e = r.encode!;
-    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (+${e.extra_pct} %; CPU ${e.encode_with_frames_cpu_s} s, +${e.extra_cpu_pct} %; in isolation +${e.isolated_extra_cpu_s} s CPU = ${e.isolated_extra_pct} % of the encode), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
+    const signed = (x: number | undefined) => `${x !== undefined && x >= 0 ? '+' : ''}${x}`;
+    console.log(`  ${r.size} ${r.video}: encode ${e.encode_s} s (CPU ${e.encode_cpu_s} s), with frames ${e.encode_with_frames_s} s (${signed(e.extra_pct)} %; CPU ${e.encode_with_frames_cpu_s} s, ${signed(e.extra_cpu_pct)} %; in isolation +${e.isolated_extra_cpu_s} s CPU = ${e.isolated_extra_pct} % of the encode), detect from frames ${e.detect_from_frames_s} s, same cuts: ${e.same_cuts ? 'yes' : 'NO'}`);
   }
   console.log('\nkeyframes (x264 scenecut) taken as cuts:');
   for (const r of rows) console.log(`  ${r.size} ${r.set} ${r.video}: P ${r.keyframes_as_cuts_p} R ${r.keyframes_as_cuts_r}`);
