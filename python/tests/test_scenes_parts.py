@@ -91,9 +91,43 @@ def test_a_cut_between_two_framings_of_one_dark_picture_is_a_quiet_cut_off_keyfr
     sig = m.signals(frames)
     assert float(np.abs(sig.thumbs[40].astype(np.int16) - sig.thumbs[39]).mean()) < DEFAULTS["cut_thumb_min"]
     assert [c["frame"] for c in cuts_of(frames)] == [40]
-    assert cuts_of(frames, quiet_ratio=0) == []  # the route off: missed
-    # On a keyframe the same jump could be a starved encode catching up: not a quiet cut.
-    assert detector.detect(sig, DEFAULTS, {40}) == []
+    assert cuts_of(frames, quiet_ratio=0, quiet_colour_ratio=0) == []  # both routes off: missed
+    # On a keyframe the same jump could be a starved encode catching up: not a quiet cut (only the
+    # colour route below may take it there).
+    assert detector.detect(sig, resolve({"quiet_colour_ratio": 0}), {40}) == []
+
+
+def test_on_a_keyframe_a_dim_cut_whose_colours_jump_takes_the_colour_route_a_catch_up_does_not():
+    # 2.8.0: a cut between two slow pans over framings of the dark picture above, on a keyframe, its
+    # colours jumping many times their local median and its edges no longer lining up, is a cut. A
+    # starved encode's keyframe catching up with a pan over the same dim picture after ten frozen
+    # frames jumps as much in content and thumbnail, its edges as little alike, but its colours move
+    # little, and the frames before it did not move at all.
+    tex = m.texture(5, 4 * m.W, 4 * m.H)
+    dim = (40 + tex * 0.18).astype(np.uint8)
+    a = [dim[10:10 + m.H, 10 + 3 * k:10 + 3 * k + m.W].copy() for k in range(40)]  # 3 px a frame
+    b = [dim[30:30 + m.H, 330 + 3 * k:330 + 3 * k + m.W].copy() for k in range(40)]
+    cut = m.signals(m.noisy(a + b, 1))
+    assert float(np.abs(cut.thumbs[40].astype(np.int16) - cut.thumbs[39]).mean()) < DEFAULTS["cut_thumb_min"]
+    assert edge_correlation(cut.thumbs, 39, 40) > DEFAULTS["quiet_grey_edges"], "not the grey route's"
+    assert [c["frame"] for c in detector.detect(cut, DEFAULTS, {40})] == [40]
+    assert detector.detect(cut, resolve({"quiet_colour_edges": 0.0}), {40}) == [], "edges that still line up a little: no cut"
+    # The same cut after ten frozen frames (exact repeats, as a starved encode gives before its
+    # catch-up keyframe): nothing moved before it, so on a keyframe it is left out.
+    frames = m.noisy(a + b, 1)
+    frames[30:40] = [frames[30]] * 10
+    still = m.signals(frames)
+    assert detector.detect(still, DEFAULTS, {40}) == []
+    assert [c["frame"] for c in detector.detect(still, resolve({"quiet_colour_lead": 0}), {40})] == [40]
+    assert [c["frame"] for c in detector.detect(still, DEFAULTS, set())] == [40], "off a keyframe the freeze does not matter"
+    pan = [dim[20:20 + m.H, 10 + 2 * k:10 + 2 * k + m.W].copy() for k in range(80)]
+    caught_up = m.signals(m.noisy(pan[:30] + [pan[30]] * 10 + pan[40:], 1))
+    assert edge_correlation(caught_up.thumbs, 39, 40) <= DEFAULTS["quiet_colour_edges"]
+    assert detector.detect(caught_up, DEFAULTS, {40}) == []
+    loose = {"quiet_colour_hist": 0.05, "quiet_colour_ratio": 5}
+    assert detector.detect(caught_up, resolve(loose), {40}) == [], "what keeps it out: the frozen frames before it ..."
+    assert [c["frame"] for c in detector.detect(caught_up, resolve({**loose, "quiet_colour_lead": 0}), {40})] == [40], \
+        "... and its colours"
 
 
 def test_a_cut_while_something_crosses_the_frame_takes_the_wide_route():
@@ -514,8 +548,11 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m):
             quiet.append(i)
         by_grey = p["quiet_ratio"] > 0 and p["quiet_grey_edges"] > -1 and thr_q <= t1[i] < p["cut_thumb_min"]
         by_wide = p["wide_ratio"] > 0 and m1[i] >= max(p["wide_min"], p["wide_ratio"] * ref_m[i])
+        by_colour = (p["quiet_colour_ratio"] > 0 and h1[i] >= max(p["quiet_colour_hist"], p["quiet_colour_ratio"] * ref_h[i])
+                     and p["quiet_colour_thumb"] <= t1[i] < p["cut_thumb_min"] and c1[i] >= p["content_ratio"] * ref_c[i]
+                     and c1[i] >= p["hist_content_min"])
         if (c1[i] >= thr_c or (h1[i] >= thr_h and c1[i] >= p["hist_content_min"]) or t1[i] >= thr_t or by_quiet
-                or by_grey or by_wide):
+                or by_grey or by_wide or by_colour):
             out.append(i)
     return out, thr, quiet
 
@@ -523,7 +560,8 @@ def _routes_plain(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m):
 @pytest.mark.parametrize("overrides", [
     {}, {"content_ratio": 1.5, "content_min": 4}, {"hist_ratio": 1.5, "hist_min": 0.05},
     {"thumb_ratio": 1.5, "thumb_min": 2}, {"quiet_ratio": 2, "quiet_thumb_min": 0.5, "quiet_hist": 0.01},
-    {"quiet_grey_edges": -1}, {"wide_ratio": 0}, {"wide_ratio": 1.5, "wide_min": 1}])
+    {"quiet_grey_edges": -1}, {"quiet_colour_ratio": 0}, {"quiet_colour_ratio": 2, "quiet_colour_hist": 0.02, "quiet_colour_thumb": 1},
+    {"wide_ratio": 0}, {"wide_ratio": 1.5, "wide_min": 1}])
 def test_hard_cut_candidates_are_the_frames_over_a_route_threshold(overrides):
     from heaters_worker.scenes import hard
     from heaters_worker.scenes.distance import hist_lags

@@ -53,6 +53,18 @@ const DetectParamsShape = z.object({
     quiet_edges: z.number().min(-1).max(1),
     /** or, on a keyframe or not and whatever the colours do, edges that correlate at most this across the jump (the picture's structure changed: a cut between two framings of a grey picture; -1 = off) */
     quiet_grey_edges: z.number().min(-1).max(1),
+    /** or, on a keyframe or not, a colour jump: the histogram's jump at least this many times its local median (0 = off) ... */
+    quiet_colour_ratio: z.number().min(0),
+    /** ... and at least this (0-1) ... */
+    quiet_colour_hist: z.number().min(0).max(1),
+    /** ... the thumbnail's at least this (0-255), under cut_thumb_min, and the content's over content_ratio times its local median (unboosted) and hist_content_min ... */
+    quiet_colour_thumb: z.number().min(0).max(255),
+    /** ... with edges that correlate at most this across it: a cut between two framings of a dim or hazy photograph, on a keyframe too (a keyframe's quality step keeps the colours and the edges) */
+    quiet_colour_edges: z.number().min(-1).max(1),
+    /** ... and, on a keyframe, each of this many frames before it changed the thumbnail (0 = no such check) ... */
+    quiet_colour_lead: z.number().int().min(0).max(16),
+    /** ... by at least this share of the jump (a starved encode froze the frames before its catch-up keyframe; a slow pan's frames before a cut keep moving) */
+    quiet_colour_moving: z.number().min(0).max(1),
     /** ... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off) */
     thumb_concentration_one_side: z.number().min(0).max(1),
     /** ... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ... */
@@ -212,6 +224,12 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   quiet_hist: 0.1,
   quiet_edges: 0.7,
   quiet_grey_edges: -0.2,
+  quiet_colour_ratio: 10.0,
+  quiet_colour_hist: 0.15,
+  quiet_colour_thumb: 6.0,
+  quiet_colour_edges: 0.2,
+  quiet_colour_lead: 4,
+  quiet_colour_moving: 0.1,
   thumb_concentration_one_side: 0.2,
   pan_shift: 3,
   pan_moved: 0.5,

@@ -8,7 +8,9 @@ the full analysis frame, hardly its thumbnail), and it must not be the start or 
 third route, the thumbnail jump, finds cuts between two framings of one scene (similar colours); a
 fourth, the quiet cut, finds small jumps in a still neighbourhood that move the colours and the edges
 (two dark or hazy shots), never on a keyframe, where an encode's own catch-up step looks alike, or,
-on any frame, jumps whose edges are anti-correlated (two framings of a grey picture); a fifth, the
+on any frame, jumps whose edges are anti-correlated (two framings of a grey picture) or whose colours
+jump many times their neighbourhood's while the edges no longer line up (two framings of a dim
+photograph; on a keyframe only after frames that moved, since a catch-up follows frozen ones); a fifth, the
 wide route, finds jumps where most of the picture changes at once (the median thumbnail cell) while
 around them only parts of it did (something crossing the frame raises every other route's
 reference, not this one's). A jump whose colours change entirely needs no thumbnail concentration
@@ -101,6 +103,8 @@ class Thresholds(NamedTuple):
     by_hist: np.ndarray
     by_quiet: np.ndarray
     by_quiet_grey: np.ndarray
+    quiet_colour: np.ndarray
+    by_quiet_colour: np.ndarray
     wide: np.ndarray
     by_wide: np.ndarray
     candidates: list[int]
@@ -135,6 +139,12 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
     # ... or, on a keyframe or not, colourless: the same jump in a still neighbourhood whose edges no
     # longer line up at all (checked in the loop), a cut between two framings of a grey picture.
     by_quiet_grey = quiet_jump & (p["quiet_grey_edges"] > -1)
+    # ... or, on a keyframe or not, a jump of that size whose colours move many times more than
+    # around it and whose edges no longer line up (checked in the loop): two framings of a dim or
+    # hazy photograph, where a starved encode's catch-up keyframe keeps the colours it had.
+    thr_qc = np.maximum(p["quiet_colour_hist"], p["quiet_colour_ratio"] * ref_h)
+    by_quiet_colour = ((p["quiet_colour_ratio"] > 0) & (h1 >= thr_qc) & (p["quiet_colour_thumb"] <= t1)
+                       & (t1 < p["cut_thumb_min"]) & (c1 >= p["content_ratio"] * ref_c) & (c1 >= p["hist_content_min"]))
     # The wide route: most of the picture changes at once (the median thumbnail cell), where around
     # it only parts of the picture did (something crossing the frame raises the mean change of every
     # frame around a cut, and so the other routes' references, but not the median cell's).
@@ -144,10 +154,10 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
         m1, ref_m = np.asarray(m1, dtype=np.float64), np.asarray(ref_m, dtype=np.float64)
         thr_m = np.maximum(p["wide_min"], p["wide_ratio"] * ref_m)
         by_wide = m1 >= thr_m
-    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey | by_wide
+    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey | by_quiet_colour | by_wide
     ok[:1] = False
     return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, by_quiet_grey,
-                      thr_m, by_wide, np.flatnonzero(ok).tolist())
+                      thr_qc, by_quiet_colour, thr_m, by_wide, np.flatnonzero(ok).tolist())
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -175,6 +185,13 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
         thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
         by_quiet, by_quiet_grey = bool(thr.by_quiet[i]), bool(thr.by_quiet_grey[i])
+        # On a keyframe the colour route also needs the picture moving before the jump: a starved
+        # encode freezes a moving shot and its next keyframe catches up, colours and all, while the
+        # frames before a cut in a slow pan keep changing (each by a tenth of the jump or more).
+        lead = int(p["quiet_colour_lead"])
+        by_quiet_colour = bool(thr.by_quiet_colour[i]) and (
+            i not in keyframes or lead == 0
+            or float(np.min(t1f[max(1, i - lead):i], initial=math.inf)) >= p["quiet_colour_moving"] * t1[i])
         # A cut is one frame's jump; inside a fade the change keeps going on the frames around.
         # (content, not histograms: coarse histogram bins make a smooth fade jump in steps)
         wide_c = max(c1[i], _at(c[wide_lag], i + ahead, c1[i]))
@@ -192,7 +209,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             continue
         # Under the thumbnail floor only a quiet cut passes (its edges are checked below).
         quiet_only = t1[i] < p["cut_thumb_min"]
-        if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey)):
+        if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey or by_quiet_colour)):
             continue
         # A cut stands out from the frames on either side of it too. In a stop-and-go whip over a
         # fine texture every moving frame changes the content and the thumbnail as much as a cut
@@ -223,8 +240,13 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # web encode's keyframe catching up with P-frames that drifted during a slow fade jumps
         # 12-17 of 255 in one frame, concentrated by every measure, but keeps the picture.
         edges = edge_correlation(sig.thumbs, i - 1, i)
-        if quiet_only and edges > (p["quiet_edges"] if by_quiet else p["quiet_grey_edges"]):
-            continue
+        if quiet_only:
+            # Which quiet route passes, with its edges (the first that does names the margin below).
+            quiet_route = ("quiet" if by_quiet and edges <= p["quiet_edges"] else
+                           "grey" if by_quiet_grey and edges <= p["quiet_grey_edges"] else
+                           "colour" if by_quiet_colour and edges <= p["quiet_colour_edges"] else None)
+            if quiet_route is None:
+                continue
         if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
             continue
         # A picture-in-picture window or a graphic coming or going changes a part of the picture:
@@ -240,12 +262,16 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
                       rest_share / max(p["caption_share"], 1e-6))
         if caption < 1.0:
             continue
-        if quiet_only and by_quiet:
+        if quiet_only and quiet_route == "quiet":
             route = min(t1[i] / thr_q, h1[i] / max(thr_qh, 1e-6))
             floor = p["quiet_edges"] / max(edges, 1e-6)
-        elif quiet_only:
+        elif quiet_only and quiet_route == "grey":
             route = t1[i] / thr_q
             floor = (1.0 - edges) / max(1.0 - p["quiet_grey_edges"], 1e-6)
+        elif quiet_only:
+            route = min(h1[i] / max(float(thr.quiet_colour[i]), 1e-6), t1[i] / max(p["quiet_colour_thumb"], 1e-6),
+                        c1[i] / max(p["content_ratio"] * float(ref_c[i]), p["hist_content_min"], 1e-6))
+            floor = (1.0 - edges) / max(1.0 - p["quiet_colour_edges"], 1e-6)
         else:
             route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t,
                         float(m1[i] / thr.wide[i]))
