@@ -199,17 +199,23 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         # A flash starts (or ends) with an abrupt jump too: an unconcentrated change (a fade into
         # white) is neither a cut nor a flash to paint out.
         exc = flash.excursion(i) if conc >= p["concentration"] else None
+        entry: dict = {}
         if debug is not None:
-            debug.append({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
+            debug.append(entry)
+            entry.update({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
                           "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
                           "byc": bool(thr.by_content[i]), "byh": bool(thr.by_hist[i]), "conc": round(conc, 2),
                           "t1": round(float(t1[i]), 1), "reft": round(float(ref_t[i]), 1), "flash": exc, "kf": i in keyframes})
+
+        def skip(why: str) -> None:  # which test turned the candidate down (debug output only)
+            entry["skip"] = why
         if exc:
             flashes.append(exc)
             continue
         # Under the thumbnail floor only a quiet cut passes (its edges are checked below).
         quiet_only = t1[i] < p["cut_thumb_min"]
         if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey or by_quiet_colour)):
+            skip("concentration" if conc < p["concentration"] else "quiet")
             continue
         # A cut stands out from the frames on either side of it too. In a stop-and-go whip over a
         # fine texture every moving frame changes the content and the thumbnail as much as a cut
@@ -219,6 +225,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             beside = min(_at(c1f, i - 1, 0.0), _at(c1f, i + 1, 0.0))
             beside_t = min(_at(t1f, i - 1, 0.0), _at(t1f, i + 1, 0.0))
             if c1[i] < iso * beside and t1[i] < iso * beside_t:
+                skip("isolation")
                 continue
         # The thumbnail's jump must be most of its change over a few frames around: a web encode's
         # keyframe inside a slow fade or a wipe catches up with the picture in one frame (a step of
@@ -229,12 +236,14 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         moved = 1.0
         if tc < p["thumb_concentration"] and h1[i] < p["colour_cut_hist"]:
             if sided is None or sided < p["thumb_concentration"]:
+                skip(f"thumb_concentration {tc:.2f} sided {sided}")
                 continue
             # Passed on its calm side only. A still camera that starts a fast pan is calm on one side
             # too: there the new frame is the old picture moved, which a small shift explains.
             tc = sided
             moved = shifted_dist(sig.thumbs, i - 1, i, int(p["pan_shift"])) / max(float(t1[i]), 1e-6)
             if moved <= p["pan_moved"]:
+                skip(f"pan_moved {moved:.2f}")
                 continue
         # The same picture re-exposed is no cut: its edges line up and its colours hardly move. A
         # web encode's keyframe catching up with P-frames that drifted during a slow fade jumps
@@ -246,14 +255,17 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
                            "grey" if by_quiet_grey and edges <= p["quiet_grey_edges"] else
                            "colour" if by_quiet_colour and edges <= p["quiet_colour_edges"] else None)
             if quiet_route is None:
+                skip(f"quiet edges {edges:.2f}")
                 continue
         if edges >= p["reexposed_edges"] and h1[i] < p["reexposed_hist"]:
+            skip("reexposed")
             continue
         # A picture-in-picture window or a graphic coming or going changes a part of the picture:
         # most of the lit picture (the median cell) stays as it was. At a cut it changes too.
         local = (lit_median_change(sig.thumbs, i - 1, i, float(p["local_dark"])) / max(float(t1[i]), 1e-6)
                  if p["local_share"] > 0 else float("inf"))
         if local < p["local_share"]:
+            skip(f"local {local:.2f}")
             continue
         # A caption, a subtitle or a lower third that appears or goes changes one band of rows: the
         # rest of the picture changes little, and no more than it did just before and after.
@@ -261,6 +273,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         caption = max(rest / (p["caption_rest"] * (rest_around + p["caption_floor"]) + 1e-9),
                       rest_share / max(p["caption_share"], 1e-6))
         if caption < 1.0:
+            skip(f"caption {caption:.2f}")
             continue
         if quiet_only and quiet_route == "quiet":
             route = min(t1[i] / thr_q, h1[i] / max(thr_qh, 1e-6))
