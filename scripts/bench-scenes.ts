@@ -1,6 +1,6 @@
-// npm run bench:scenes [-- --json] [-- --sizes 1280x720,1920x1080] [-- --runs 2] [-- --sets dev,devwide,devextra,devformat,devcamera,devedit,heldout]
-// Scene detection on the six development sets (test/helpers/media/scenes/dev.ts, dev-wide.ts,
-// dev-extra.ts, dev-format.ts, dev-camera.ts and dev-edit.ts, the ones parameters are tuned on) and the
+// npm run bench:scenes [-- --json] [-- --sizes 1280x720,1920x1080] [-- --runs 2] [-- --sets dev,devwide,devextra,devformat,devcamera,devedit,devtwin,heldout]
+// Scene detection on the seven development sets (test/helpers/media/scenes/dev.ts, dev-wide.ts,
+// dev-extra.ts, dev-format.ts, dev-camera.ts, dev-edit.ts and dev-twin.ts, the ones parameters are tuned on) and the
 // frozen held-out set (heldout.ts, never tuned on) at 720p and 1080p, 30 fps: precision / recall / F1 per class and set (hard cuts, flashes, motion and static at
 // ±1 frame; gradual transitions one cut each within a quarter of the transition, and at ±1 too), and
 // the speed against a like-for-like decode: the decode the detector itself runs (-skip_loop_filter
@@ -23,14 +23,14 @@ import { PythonPool } from '../src/pool/index.ts';
 import { analysisOutput, analysisSize } from '../src/scenes/analysis.ts';
 import { DetectScenesResult } from '../src/scenes/schema.ts';
 import {
-  acceptanceTolerance, ensureCameraSet, ensureEditSet, ensureExtraSet, ensureFormatSet, ensureHeldOutSet, ensureSceneSet, ensureWideSet, matchCuts, scoreOf, type SceneClass, type SceneSet, type SceneVideo,
+  acceptanceTolerance, ensureCameraSet, ensureEditSet, ensureExtraSet, ensureFormatSet, ensureHeldOutSet, ensureSceneSet, ensureTwinSet, ensureWideSet, matchCuts, scoreOf, type SceneClass, type SceneSet, type SceneVideo,
 } from '../test/helpers/media/index.ts';
 
 const { values: opts } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1280x720,1920x1080' },
-    sets: { type: 'string', default: 'dev,devwide,devextra,devformat,devcamera,devedit,heldout' },
+    sets: { type: 'string', default: 'dev,devwide,devextra,devformat,devcamera,devedit,devtwin,heldout' },
     runs: { type: 'string', default: '2' },
     ffmpeg: { type: 'string', default: process.env.FFMPEG_PATH ?? 'ffmpeg' },
   },
@@ -118,9 +118,9 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const ensure = {
           dev: ensureSceneSet, devwide: ensureWideSet, devextra: ensureExtraSet, devformat: ensureFormatSet, devcamera: ensureCameraSet,
-          devedit: ensureEditSet, heldout: ensureHeldOutSet,
+          devedit: ensureEditSet, devtwin: ensureTwinSet, heldout: ensureHeldOutSet,
         }[setName];
-        if (!ensure) throw new Error(`unknown set ${setName} (dev, devwide, devextra, devformat, devcamera, devedit, heldout)`);
+        if (!ensure) throw new Error(`unknown set ${setName} (dev, devwide, devextra, devformat, devcamera, devedit, devtwin, heldout)`);
         const set: SceneSet = await ensure({ width, height, fps: 30, ffmpeg: FFMPEG });
         if (!opts.json) process.stderr.write(`${setName} ${size}: ${set.dir} (${((performance.now() - t0) / 1000).toFixed(1)} s to build or load)\n`);
         await detect(argsFor(Object.values(set.videos)[0]!)); // warm: page cache, worker imports

@@ -15,7 +15,7 @@ import { resolveFfmpeg } from '../src/media/index.ts';
 import type { DetectParams } from '../src/scenes/schema.ts';
 import { ensureFormatSet, scoreVideo, type FormatName, type SceneSet } from './helpers/media/index.ts';
 import { startTestPool } from './helpers/pool.ts';
-import { sceneRunner } from './helpers/scene-runner.ts';
+import { hasCutAt, sceneRunner } from './helpers/scene-runner.ts';
 
 let pool: PythonPool;
 let set: SceneSet<FormatName>;
@@ -70,8 +70,10 @@ describe("detector 2.4.0's changes, each switched off", () => {
     await needs('fm_hard_a', 46, { bar_value: -1 });
     await needs('fm_hard_b', 380, { bar_value: -1 });
   });
-  test('a colour jump needs no thumbnail concentration: without it a cut between two whip pans is missed', async () => {
-    await needs('fm_motion', 375, { colour_cut_hist: 1.01 });
+  test('a colour jump needs no thumbnail concentration: without it (and at 2.8.0\'s stricter concentration) a cut between two whip pans is missed', async () => {
+    // 2.9.0's thumb_concentration 0.75 passes this cut without the colour rule too
+    await needs('fm_motion', 375, { colour_cut_hist: 1.01, thumb_concentration: 0.8 });
+    assert.ok(hasCutAt(await cutsOf(set.videos.fm_motion, { thumb_concentration: 0.8 }), 375), 'the colour rule alone finds it');
   });
   test('the grey quiet route: without it a cut between two framings of a washed-out wood texture is missed', async () => {
     await needs('fm_hard_a', 314, { quiet_grey_edges: -1 });

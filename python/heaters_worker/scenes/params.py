@@ -40,7 +40,7 @@ SPEC: dict[str, Param] = {
     "repeat_share": Param(0.1, "float", 0, 1, "a frame whose content and thumbnail changes are both at most this share of each neighbour's repeats the picture before it (footage made at 15 or 24 fps shown at 30); in the local references and beside a candidate it counts as its neighbours' smaller change (0 = off)"),
     "isolation": Param(3.0, "float", 0, None, "a jump whose content and thumbnail changes are both under this many times the smaller of its two neighbours' is motion going on, no cut, unless its colours jump by colour_cut_hist (a stop-and-go whip over a fine texture; 0 = off)"),
     "cut_thumb_min": Param(12.0, "float", 0, 255, "the thumbnail (BGR, 0-255) must change by at least this across a cut (a keyframe's quality step at a web bitrate changes detail, not the picture)"),
-    "thumb_concentration": Param(0.8, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame)"),
+    "thumb_concentration": Param(0.75, "float", 0, 2, "the thumbnail's jump must be at least this share of its change from i-lag to i-1+lag (a web encode's keyframe inside a fade catches up in one frame: up to 0.70 on the development sets; a cut out of a fast shake 0.78)"),
     "colour_cut_hist": Param(0.75, "float", 0, 1.01, "... unless the colours jump by at least this (histogram distance, 0-1) in that one frame: a cut between two moving shots of other colours (1.01 = off)"),
     "thumb_concentration_lag": Param(4, "int", 1, 16, "... with this lag (1 = off)"),
     "quiet_ratio": Param(8.0, "float", 0, None, "or, off keyframes, a quiet cut: a thumbnail jump and a histogram jump of at least this many times their local medians (0 = off) ..."),
@@ -117,7 +117,7 @@ SPEC: dict[str, Param] = {
     "step_share": Param(0.33, "float", 0, 1, "... and at least this share of the blend's per-frame change"),
     "near_hard": Param(2, "int", 0, 64, "a gradual candidate within half its lag plus this of a hard cut is that hard cut"),
     # --- keyframes, minimum length, confidence ---
-    "keyframe_boost": Param(0.75, "float", 0, 1, "a candidate at a keyframe needs only this share of the ratio thresholds"),
+    "keyframe_boost": Param(1.0, "float", 0, 1, "a candidate at a keyframe needs only this share of the ratio thresholds (1 = none, the default since 2.9.0: a starved encode's catch-up keyframe inside fast motion passed with 0.75)"),
     "min_scene_len": Param(8, "int", 0, None, "cuts closer than this to a stronger one are dropped"),
     "confidence_margin": Param(2.0, "float", 1, None, "a cut whose evidence is this many times its threshold has confidence 1"),
     # --- decoding ---

@@ -4,7 +4,7 @@
 // committed. clips.ts: one file per container/codec kind, with cuts on known frames, broken files,
 // the pool's testsrc2 clip; served.ts: the set a media server hands the downloader; samples.ts: the
 // CLI's sample; scenes/: the scene-detection sets with their ground truth (dev, dev-wide, dev-extra, dev-format,
-// dev-camera, dev-edit, heldout).
+// dev-camera, dev-edit, dev-twin, heldout).
 export { lavfi, tone } from '../../../src/media/sources.ts';
 export { cutFrames, encodeOnce, ensureClip, frameCount, generate, generateBroken, type MediaSpec } from './clips.ts';
 export { ensureSampleMedia, type SampleMedia } from './served.ts';
@@ -15,6 +15,7 @@ export { ensureExtraSet, type ExtraName } from './scenes/dev-extra.ts';
 export { ensureFormatSet, type FormatName } from './scenes/dev-format.ts';
 export { ensureCameraSet, type CameraName } from './scenes/dev-camera.ts';
 export { ensureEditSet, type EditName } from './scenes/dev-edit.ts';
+export { ensureTwinSet, type TwinName } from './scenes/dev-twin.ts';
 export { ensureHeldOutSet } from './scenes/heldout.ts';
 export { acceptanceTolerance, matchCuts, scoreOf, scoreVideo } from './scenes/score.ts';
 export type { SceneClass, SceneSet, SceneVideo } from './scenes/render.ts';

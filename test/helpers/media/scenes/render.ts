@@ -4,8 +4,8 @@
 // moved with pans, zooms and shake, sensor noise, web bitrates) and ensureSet, which builds a named
 // set once and caches it under .cache/scenes/<set>-<size>-<fps>-<key>/ (<key> hashes the specs;
 // see ../cache.ts). Sources come from the catalogue (src/media/sources.ts). No media is committed.
-// The sets themselves: dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts and
-// dev-edit.ts (the development sets, tuned on) and heldout.ts (the frozen held-out set).
+// The sets themselves: dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts, dev-edit.ts
+// and dev-twin.ts (the development sets, tuned on) and heldout.ts (the frozen held-out set).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
