@@ -5,9 +5,8 @@
 // drifting or a panning shot), motion blur over whips and fast pans, and crash zooms. Every
 // photograph is a development one (none of heldout.ts's), it was written without reading heldout.ts
 // or any held-out error, and parameters may be tuned on it (README, Scene detection).
-import { ensureSet, f, HARD, type SceneSet, type SetOptions, type Shot, type VideoSpec } from './render.ts';
+import { ensureSet, f, HARD, hardJoins, type SceneSet, type SetOptions, type Shot, type VideoSpec } from './render.ts';
 
-const hard = (n: number) => Array.from({ length: n }, () => HARD);
 /** Sensor grain in every shot, before its cadence: footage made at 15 or 24 fps repeats its grain too. */
 const grain = (noise: number, shots: Shot[]): Shot[] => shots.map((s) => ({ noise, ...s }));
 
@@ -30,7 +29,7 @@ export const CAMERA_SPECS = {
       { src: 'photo:Elarun@0.6,0.4', frames: 38, motion: 'shake', cadence: 'film', tone: 'dark' },
       { src: 'photo:Elarun@0.3,0.6', frames: 40, motion: 'drift', cadence: 'film', tone: 'dark' },
     ]),
-    joins: hard(11),
+    joins: hardJoins(11),
     bpp: 0.05,
   },
   // Blocks of other photographs crossing the frame in front of the camera (a passer-by, a car close
@@ -48,7 +47,7 @@ export const CAMERA_SPECS = {
       { src: 'photo:ColdRipple@0.6,0.6', frames: 66, motion: 'zoomin', passer: { src: 'photo:FallenLeaf', size: 0.35, start: 20, frames: 12 } },
       { src: 'photo:mate.YellowFlower', frames: 56, motion: 'drift', passer: { src: 'photo:DarkestHour', size: 0.55, start: 14, frames: 26 }, cadence: 'film' },
     ]),
-    joins: hard(7),
+    joins: hardJoins(7),
     bpp: 0.05,
   },
   // Whips, fast pans and crash zooms smeared by motion blur, some at 15 fps, hard cuts between them
@@ -67,7 +66,7 @@ export const CAMERA_SPECS = {
       { src: 'photo:Kay', frames: 52, motion: 'whip', blur: true, tone: 'flat' },
       { src: 'photo:mate.TwoWings@0.4,0.5', frames: 40, motion: 'drift' },
     ]),
-    joins: hard(9),
+    joins: hardJoins(9),
     bpp: 0.05,
   },
   // Hard cuts with something crossing the frame just before or just after them, between 24 fps
@@ -88,7 +87,7 @@ export const CAMERA_SPECS = {
       { src: 'photo:Volna', frames: 42, motion: 'crash', blur: true },
       { src: 'photo:Volna@0.7,0.6', frames: 40, motion: 'drift' },
     ]),
-    joins: hard(11),
+    joins: hardJoins(11),
     bpp: 0.04,
     keyint: 90,
   },
@@ -101,7 +100,7 @@ export const CAMERA_SPECS = {
       { src: 'photo:mate.Dune', frames: 140, motion: 'whip', blur: true },
       { src: 'photo:Flow@0.5,0.5', frames: 130, motion: 'shake', cadence: 'film' },
     ]),
-    joins: hard(2),
+    joins: hardJoins(2),
     flashes: [
       f(20, 3, 'white'), f(50, 6, 'overexposed'), f(95, 8, 'strobe'), f(125, 4, 'partial'),
       f(170, 2, 'white'), f(200, 10, 'overexposed'), f(240, 7, 'strobe'), f(320, 5, 'white'),

@@ -9,9 +9,8 @@
 // VideoSpec.banners and pips; no existing set's render changes). Every photograph is a development
 // one (none of heldout.ts's), it was written without reading heldout.ts or any held-out error, and
 // parameters may be tuned on it (README, Scene detection).
-import { ensureSet, HARD, type SceneSet, type SetOptions, type Shot, type VideoSpec } from './render.ts';
+import { ensureSet, HARD, hardJoins, type SceneSet, type SetOptions, type Shot, type VideoSpec } from './render.ts';
 
-const hard = (n: number) => Array.from({ length: n }, () => HARD);
 /** Sensor grain in every shot that sets none of its own. */
 const grain = (noise: number, shots: Shot[]): Shot[] => shots.map((s) => ({ noise, ...s }));
 
@@ -36,7 +35,7 @@ export const EDIT_SPECS = {
       { src: 'photo:Patak@0.5,0.5', frames: 40, motion: 'drift', tone: 'dark' },
       { src: 'photo:Patak@0.5,0.5', frames: 40, motion: 'drift', tone: 'dark', zoom: 1.4, phase: 120 },
     ]),
-    joins: hard(12),
+    joins: hardJoins(12),
     bpp: 0.05,
   },
   // Cutaways: a take, an insert of 9-20 frames (still, drifting, zooming, a fast pan; one of the
@@ -61,7 +60,7 @@ export const EDIT_SPECS = {
       { src: 'photo:Shell@0.5,0.5', frames: 20, motion: 'drift' },
       { src: 'photo:BytheWater@0.64,0.5', frames: 30, motion: 'drift', zoom: 1.5, phase: 56 },
     ]),
-    joins: hard(14),
+    joins: hardJoins(14),
     bpp: 0.05,
   },
   // Match cuts between two photographs of one colour (green leaves to green leaves to grass, orange
@@ -87,7 +86,7 @@ export const EDIT_SPECS = {
       { src: 'photo:Elarun@0.5,0.5', frames: 40, motion: 'drift' },
       { src: 'photo:IceCold@0.5,0.6', frames: 36, motion: 'drift' },
     ]),
-    joins: hard(14),
+    joins: hardJoins(14),
     bpp: 0.05,
   },
   // A fast montage: 8-15 frame shots in a row (whips, pans, zooms, shakes, rolls, a crash zoom,
@@ -127,7 +126,7 @@ export const EDIT_SPECS = {
       { src: 'photo:mate.Wood@0.5,0.5', frames: 12, motion: 'rotate' },
       { src: 'photo:Canopee@0.3,0.6', frames: 45, motion: 'drift' },
     ]),
-    joins: hard(29),
+    joins: hardJoins(29),
     bpp: 0.05,
     keyint: 60,
   },
@@ -150,7 +149,7 @@ export const EDIT_SPECS = {
       { src: 'photo:SafeLanding@0.5,0.5', frames: 40, motion: 'drift', zoom: 1.3, jitter: 0.03, cadence: 'twos' },
       { src: 'photo:Shell@0.5,0.5', frames: 40, motion: 'drift', zoom: 1.4, jitter: 0.04, blur: true },
     ]),
-    joins: hard(11),
+    joins: hardJoins(11),
     bpp: 0.05,
   },
   // The editor's graphics over moving shots, none of them a cut: lower thirds sliding in and out
@@ -168,7 +167,7 @@ export const EDIT_SPECS = {
       { src: 'photo:mate.Aqua@0.5,0.5', frames: 70, motion: 'drift' },
       { src: 'photo:Elarun@0.5,0.4', frames: 60, motion: 'drift' },
     ]),
-    joins: hard(6),
+    joins: hardJoins(6),
     banners: [{ start: 10, frames: 50 }, { start: 75, frames: 100 }, { start: 252, frames: 60 }, { start: 330, frames: 90 }],
     pips: [
       { src: 'photo:Kay@0.5,0.5', motion: 'drift', start: 30, frames: 80 },

@@ -6,9 +6,8 @@
 // mate-backgrounds (real photographs, none used by any other set), beside the development sets' own
 // wallpapers in new framings. None of the held-out set's pictures (heldout.ts). Made before looking at
 // any held-out error, and parameters may be tuned on it (README, Scene detection).
-import { ensureSet, f, g, HARD, type SceneSet, type SetOptions, type VideoSpec } from './render.ts';
+import { ensureSet, f, g, HARD, hardJoins, type SceneSet, type SetOptions, type VideoSpec } from './render.ts';
 
-const hard = (n: number) => Array.from({ length: n }, () => HARD);
 
 export const FORMAT_SPECS = {
   fm_hard_a: {
@@ -30,7 +29,7 @@ export const FORMAT_SPECS = {
       { src: 'photo:mate.TwoWings@0.6,0.4', frames: 18, motion: 'drift' },
       { src: 'photo:Kay', frames: 42, motion: 'zoomin', tone: 'flat' },
     ],
-    joins: hard(14),
+    joins: hardJoins(14),
     noise: 5,
     bpp: 0.04,
     keyint: 90,
@@ -55,7 +54,7 @@ export const FORMAT_SPECS = {
       { src: 'photo:mate.Aqua@0.3,0.6', frames: 40, motion: 'zoomout', tone: 'soft' },
       { src: 'photo:Cascade@0.6,0.4', frames: 44, motion: 'pan' },
     ],
-    joins: hard(13),
+    joins: hardJoins(13),
     noise: 6,
     bpp: 0.035,
     keyint: 60,
@@ -81,7 +80,7 @@ export const FORMAT_SPECS = {
       { src: 'photo:mate.TwoWings', frames: 42, motion: 'shake', tone: 'soft' },
       { src: 'photo:Volna@0.3,0.6', frames: 40, motion: 'drift' },
     ],
-    joins: hard(13),
+    joins: hardJoins(13),
     noise: 8,
     bpp: 0.03,
     keyint: 120,
@@ -142,7 +141,7 @@ export const FORMAT_SPECS = {
       { src: 'photo:mate.Aqua@0.6,0.5', frames: 70, motion: 'fastpan' },
       { src: 'photo:mate.Wood@0.5,0.3', frames: 65, motion: 'shake', tone: 'mono' },
     ],
-    joins: hard(9),
+    joins: hardJoins(9),
     noise: 6,
     bpp: 0.06,
     keyint: 60,

@@ -7,9 +7,8 @@
 // other synthetic seeds and other shot lengths. It was written after reading heldout.ts's specs
 // (the recipe), never its errors: which held-out cut is missed is not known, and no parameter is
 // tuned on the held-out set (README, Scene detection). Parameters may be tuned on this set.
-import { ensureSet, HARD, type SceneSet, type SetOptions, type VideoSpec } from './render.ts';
+import { ensureSet, hardJoins, type SceneSet, type SetOptions, type VideoSpec } from './render.ts';
 
-const hard = (n: number) => Array.from({ length: n }, () => HARD);
 
 export const TWIN_SPECS = {
   t_hard_a: {
@@ -28,7 +27,7 @@ export const TWIN_SPECS = {
       { src: 'sierpinski:23', frames: 33 },
       { src: 'photo:mate.LadyBird', frames: 47, motion: 'drift' },
     ],
-    joins: hard(11),
+    joins: hardJoins(11),
     noise: 5,
     bpp: 0.04,
   },
@@ -48,7 +47,7 @@ export const TWIN_SPECS = {
       { src: 'photo:Patak', frames: 49, motion: 'zoomout' },
       { src: 'photo:IceCold', frames: 41, motion: 'drift' },
     ],
-    joins: hard(11),
+    joins: hardJoins(11),
     noise: 4,
     bpp: 0.04,
   },
@@ -65,7 +64,7 @@ export const TWIN_SPECS = {
       { src: 'photo:Honeywave', frames: 65, motion: 'fastpan' },
       { src: 'photo:Opal', frames: 85, motion: 'zoomout' },
     ],
-    joins: hard(8),
+    joins: hardJoins(8),
     noise: 4,
     bpp: 0.04,
   },
@@ -81,14 +80,14 @@ export const TWIN_SPECS = {
       { src: 'photo:Shell', frames: 65, motion: 'fastpan' },
       { src: 'photo:DarkestHour', frames: 80, motion: 'zoomin' },
     ],
-    joins: hard(7),
+    joins: hardJoins(7),
     noise: 5,
     bpp: 0.04,
   },
 } satisfies Record<string, VideoSpec>;
 export type TwinName = keyof typeof TWIN_SPECS;
 
-/** The twin development set at one size (384x216@30 by default, as the held-out set's tests; 1280x720@30 and 1920x1080@30 for the bench). */
+/** The twin development set at one size (384x216@30 by default, the held-out set's default size; 1280x720@30 and 1920x1080@30 for the bench). */
 export function ensureTwinSet(opts: SetOptions = {}): Promise<SceneSet<TwinName>> {
   return ensureSet('devtwin', TWIN_SPECS, { width: 384, height: 216, fps: 30, ...opts });
 }

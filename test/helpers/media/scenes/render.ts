@@ -142,6 +142,8 @@ export interface VideoSpec {
 }
 
 export const HARD: Join = { cut: 'hard' };
+/** `n` hard cuts: the joins of a video made of n+1 shots cut together. */
+export const hardJoins = (n: number): Join[] => Array.from({ length: n }, () => HARD);
 export const g = (transition: string, length: number): Join => ({ cut: 'gradual', transition, length });
 export const f = (start: number, length: number, style: TruthFlash['style']): TruthFlash => ({ start, length, style });
 
