@@ -1,9 +1,9 @@
 // Scene detection (issue #11) on the TWIN development set (test/helpers/media/scenes/dev-twin.ts: a
 // second draw from the held-out recipe, with development photographs and other seeds: shaken,
 // panned and zoomed photographs joined with cellular automata at 0.04 bit per pixel) at its default
-// 384x216, through the real worker pool. It pins what detector 2.9.0 changed there, each change
-// shown to matter by going back to 2.8.0's value, and bounds what it has not fixed (README, Scene
-// detection): one starved keyframe two frames before a cut in t_motion_a.
+// 384x216, through the real worker pool. It pins what detectors 2.9.0 and 2.10.0 changed there, each
+// change shown to matter by going back to the earlier value, and bounds what they have not fixed
+// (README, Scene detection): one starved keyframe two frames before a cut in t_motion_a.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PythonPool } from '../src/pool/index.ts';
@@ -26,8 +26,8 @@ const { cutsOf } = runner;
 const errors = (name: TwinName) => runner.errorsOf(set.videos[name]);
 
 describe('the twin development set', () => {
-  test('hard cuts out of and into shaken photographs and cellular automata: every cut found, no false one', async () => {
-    for (const name of ['t_hard_a', 't_hard_b'] as const) {
+  test('hard cuts out of and into shaken photographs and cellular automata, between two framings of one photograph at 0.03-0.05 bit per pixel: every cut found, no false one', async () => {
+    for (const name of ['t_hard_a', 't_hard_b', 't_hard_c', 't_hard_d'] as const) {
       assert.deepEqual(await errors(name), { missed: [], extra: [] }, name);
     }
   });
@@ -48,5 +48,11 @@ describe("detector 2.9.0's changes, each back at 2.8.0's value", () => {
     assert.ok(!hasCutAt(await cutsOf(v), 510), 'no cut at 510 with the defaults');
     assert.ok(hasCutAt(await cutsOf(v, { keyframe_boost: 0.75 }), 510), 'a false cut at 510 with the 2.8.0 boost');
     assert.ok(!v.cuts.some((c) => Math.abs(c.frame - 510) <= 1), '510 is no real cut');
+  });
+});
+
+describe("detector 2.10.0's stop route, switched off", () => {
+  test('stop_still_share 0: a cut from a shaken framing of a photograph to a still one of it (no larger than the shake) is missed', async () => {
+    await runner.needs(set.videos.t_hard_d, 50, { stop_still_share: 0 });
   });
 });

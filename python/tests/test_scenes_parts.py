@@ -20,7 +20,7 @@ from heaters_worker.scenes.distance import (  # noqa: E402
     brightness, edge_correlation, median_cell_change, rolling_median, shifted_dist, zoomed_share)
 from heaters_worker.scenes.flash import FlashChecker  # noqa: E402
 from heaters_worker.scenes.gradual import drop_steady_slices, merge_parts, select_lags  # noqa: E402
-from heaters_worker.scenes.hard import fill_repeats, thumb_concentration  # noqa: E402
+from heaters_worker.scenes.hard import fill_repeats, stop_margin, stops, thumb_concentration  # noqa: E402
 from heaters_worker.scenes.params import DEFAULTS, SPEC, resolve  # noqa: E402
 
 
@@ -200,6 +200,38 @@ def test_a_repeated_picture_counts_as_its_neighbours_smaller_change():
     # Both signals must repeat: a frame whose content stands still while its thumbnail moves does not.
     t_moving = np.array([0.0, 8.0, 7.0, 9.0, 8.0, 9.0, 8.0, 10.0])
     assert fill_repeats(c1, t_moving, 0.1, (c1,))[0].tolist() == c1.tolist()
+
+
+def _stop_signal(moving: int = 40, jump: float = 13.0, after: float = 0.3, turns: tuple[int, ...] = (30, 35)):
+    """A content change per frame: `moving` frames of a shake (10-16 a frame, ~0.5 at its turns),
+    a jump of `jump`, then 30 frames changing by `after` (a still framing)."""
+    rng = np.random.default_rng(3)
+    shake = rng.uniform(10, 16, moving)
+    shake[0] = 0.0
+    for k in turns:
+        shake[k] = 0.5
+    return np.concatenate([shake, [jump], np.full(30, after)])
+
+
+def test_the_stop_route_takes_a_moving_picture_that_stops_dead():
+    # A cut out of a shake into a still framing of the same photograph changes no more than the
+    # shake did (13 against 10-16), but nothing moves after it: the route takes frame 40 only.
+    p = resolve(None)
+    c1 = _stop_signal()
+    assert np.flatnonzero(stops(c1, p)).tolist() == [40]
+    assert stop_margin(c1, 40, p) > 1
+    assert not stops(c1, resolve({"stop_still_share": 0})).any()  # off
+    # Two of the twelve frames before may be a shake's turns, not three.
+    assert not stops(_stop_signal(turns=(30, 33, 36)), p).any()
+    # A crash zoom moves for 6-8 frames, then holds: no stop.
+    crash = np.concatenate([np.full(30, 0.3), np.full(8, 12.0), [12.0], np.full(30, 0.3)])
+    assert not stops(crash, p).any()
+    # The picture keeps moving after the jump (one frame of 2 within ten): no stop.
+    c = _stop_signal()
+    c[46] = 2.0
+    assert not stops(c, p).any()
+    # A still picture that changes by under stop_content_min is no stop either.
+    assert not stops(_stop_signal(jump=3.0, after=0.1) * 0.3, p).any()
 
 
 def test_a_fast_pan_over_a_busy_picture_made_at_15_fps_is_no_cut_a_cut_inside_it_is():

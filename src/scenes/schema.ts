@@ -71,6 +71,18 @@ const DetectParamsShape = z.object({
     pan_shift: z.number().int().min(0).max(8),
     /** ... and a best shifted distance of at most this share of the jump is a pan starting, no cut */
     pan_moved: z.number().min(0).max(1),
+    /** or: a moving picture that stops dead is a cut (the stop route): after the jump each of stop_still_frames frames changes the content by at most this share of it (0 = off) ... */
+    stop_still_share: z.number().min(0).max(1),
+    /** ... over this many frames (a starved encode's freeze ends at its next keyframe) ... */
+    stop_still_frames: z.number().int().min(1).max(60),
+    /** ... before it each of stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ... */
+    stop_moving_share: z.number().min(0).max(1),
+    /** ... over this many frames (a crash zoom moves for 6, 8 with motion blur), ... */
+    stop_moving_frames: z.number().int().min(1).max(60),
+    /** ... all but this many of them (a shake's turns barely move) ... */
+    stop_moving_slack: z.number().int().min(0).max(59),
+    /** ... and the jump changes the content by at least this (HSV, 0-255) */
+    stop_content_min: z.number().min(0),
     /** a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off) */
     reexposed_edges: z.number().min(-1).max(2),
     /** ... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut */
@@ -233,6 +245,12 @@ export const DETECT_DEFAULTS: z.infer<typeof DetectParamsShape> = {
   thumb_concentration_one_side: 0.2,
   pan_shift: 3,
   pan_moved: 0.5,
+  stop_still_share: 0.1,
+  stop_still_frames: 10,
+  stop_moving_share: 0.25,
+  stop_moving_frames: 12,
+  stop_moving_slack: 2,
+  stop_content_min: 4.0,
   reexposed_edges: 0.85,
   reexposed_hist: 0.5,
   local_share: 0.15,

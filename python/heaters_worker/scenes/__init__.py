@@ -6,4 +6,4 @@ keyframes (keyframe prior and nearest keyframe), clips (cuts to clips), params (
 """
 
 DETECTOR_NAME = "heaters-scenes"
-DETECTOR_VERSION = "2.9.0"
+DETECTOR_VERSION = "2.10.0"

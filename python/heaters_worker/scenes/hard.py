@@ -13,7 +13,10 @@ jump many times their neighbourhood's while the edges no longer line up (two fra
 photograph; on a keyframe only after frames that moved, since a catch-up follows frozen ones); a fifth, the
 wide route, finds jumps where most of the picture changes at once (the median thumbnail cell) while
 around them only parts of it did (something crossing the frame raises every other route's
-reference, not this one's). A jump whose colours change entirely needs no thumbnail concentration
+reference, not this one's); a sixth, the stop route, finds a moving picture that stops dead (a
+cut from a shaken framing to a still one of the same photograph changes no more than the shake did
+from frame to frame, but nothing moves after it; a camera slows down over frames, and a crash zoom
+moves for too few frames to count). A jump whose colours change entirely needs no thumbnail concentration
 (a cut between two whip pans). A jump that keeps the picture's edges and colours (the same picture
 re-exposed) is no cut, nor is one that leaves most of the lit picture as it was (a picture-in-picture
 window or a graphic coming or going), nor one confined to a band of rows while the rest of the
@@ -107,15 +110,17 @@ class Thresholds(NamedTuple):
     by_quiet_colour: np.ndarray
     wide: np.ndarray
     by_wide: np.ndarray
+    by_stop: np.ndarray
     candidates: list[int]
 
 
 def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray, ref_h: np.ndarray,
                ref_t: np.ndarray, p: dict[str, Any], keyframes: set[int], m1: np.ndarray,
-               ref_m: np.ndarray) -> Thresholds:
+               ref_m: np.ndarray, by_stop: Optional[np.ndarray] = None) -> Thresholds:
     """The routes' thresholds for all frames at once, and the frames over one of them: the loop in
     hard_cuts visits only those (a few percent of the frames) and reads its thresholds here. m1 and
-    ref_m (the median cell's change and its local median) feed the wide route."""
+    ref_m (the median cell's change and its local median) feed the wide route; by_stop (stops()) is
+    the stop route's frames (absent: none)."""
     # float64 throughout: an array of float32 times a Python float stays float32 in numpy 1.x, and
     # the margins' ratios were defined on the doubles.
     c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
@@ -154,10 +159,49 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
         m1, ref_m = np.asarray(m1, dtype=np.float64), np.asarray(ref_m, dtype=np.float64)
         thr_m = np.maximum(p["wide_min"], p["wide_ratio"] * ref_m)
         by_wide = m1 >= thr_m
-    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey | by_quiet_colour | by_wide
+    if by_stop is None:
+        by_stop = np.zeros(n, dtype=bool)
+    ok = by_content | by_hist | (t1 >= thr_t) | by_quiet | by_quiet_grey | by_quiet_colour | by_wide | by_stop
     ok[:1] = False
     return Thresholds(thr_c, thr_h, thr_t, thr_q, thr_qh, by_content, by_hist, by_quiet, by_quiet_grey,
-                      thr_qc, by_quiet_colour, thr_m, by_wide, np.flatnonzero(ok).tolist())
+                      thr_qc, by_quiet_colour, thr_m, by_wide, by_stop, np.flatnonzero(ok).tolist())
+
+
+def stop_margin(c1: np.ndarray, i: int, p: dict[str, Any]) -> float:
+    """How far frame i passes the stop route (stops()): the smallest of its three tests' ratios."""
+    still, moving = int(p["stop_still_frames"]), int(p["stop_moving_frames"])
+    jump = float(c1[i])
+    slack = min(int(p["stop_moving_slack"]), moving - 1)
+    before = float(np.partition(np.asarray(c1[i - moving:i], dtype=np.float64), slack)[slack])
+    after = float(np.max(c1[i + 1:i + 1 + still]))
+    return min(jump / max(p["stop_content_min"], 1e-6), before / max(p["stop_moving_share"] * jump, 1e-6),
+               p["stop_still_share"] * jump / max(after, 1e-6))
+
+
+def stops(c1: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    """The stop route's frames: a picture that kept moving stops dead. All but stop_moving_slack of
+    the stop_moving_frames frames before frame i changed by at least stop_moving_share of i's
+    change (a shake's turns barely move), each of the
+    stop_still_frames after it by at most stop_still_share, and i's change is at least
+    stop_content_min. A camera in motion slows down over frames; a cut from a shaken or panned
+    framing to a still one of the same scene changes no more than the motion did, but after it
+    nothing moves. c1: the content change per frame, repeats filled (fill_repeats)."""
+    c1 = np.asarray(c1, dtype=np.float64)
+    n = c1.shape[0]
+    out = np.zeros(n, dtype=bool)
+    still, moving = int(p["stop_still_frames"]), int(p["stop_moving_frames"])
+    if p["stop_still_share"] <= 0 or still < 1 or moving < 1 or n < still + moving + 1:
+        return out
+    from numpy.lib.stride_tricks import sliding_window_view
+    win_b = sliding_window_view(c1, moving)  # win_b[k] = c1[k:k+moving]: before frame k+moving
+    win_a = sliding_window_view(c1, still)   # win_a[k] = c1[k:k+still]: after frame k-1
+    i = np.arange(moving, n - still)
+    slack = min(int(p["stop_moving_slack"]), moving - 1)
+    before = np.partition(win_b[i - moving], slack, axis=1)[:, slack]  # all but `slack` frames moved
+    after = win_a[i + 1].max(axis=1)
+    out[i] = ((c1[i] >= p["stop_content_min"]) & (before >= p["stop_moving_share"] * c1[i])
+              & (after <= p["stop_still_share"] * c1[i]))
+    return out
 
 
 def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: FlashChecker,
@@ -180,11 +224,12 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
-    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m)
+    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m, stops(c1f, p))
     for i in thr.candidates:
         thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
         thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
         by_quiet, by_quiet_grey = bool(thr.by_quiet[i]), bool(thr.by_quiet_grey[i])
+        by_stop = bool(thr.by_stop[i])
         # On a keyframe the colour route also needs the picture moving before the jump: a starved
         # encode freezes a moving shot and its next keyframe catches up, colours and all, while the
         # frames before a cut in a slow pan keep changing (each by a tenth of the jump or more).
@@ -205,7 +250,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             entry.update({"i": i, "c1": round(float(c1[i]), 1), "refc": round(float(ref_c[i]), 1),
                           "h1": round(float(h1[i]), 2), "refh": round(float(ref_h[i]), 3),
                           "byc": bool(thr.by_content[i]), "byh": bool(thr.by_hist[i]), "conc": round(conc, 2),
-                          "t1": round(float(t1[i]), 1), "reft": round(float(ref_t[i]), 1), "flash": exc, "kf": i in keyframes})
+                          "t1": round(float(t1[i]), 1), "reft": round(float(ref_t[i]), 1), "flash": exc, "kf": i in keyframes,
+                          "stop": by_stop})
 
         def skip(why: str) -> None:  # which test turned the candidate down (debug output only)
             entry["skip"] = why
@@ -214,7 +260,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             continue
         # Under the thumbnail floor only a quiet cut passes (its edges are checked below).
         quiet_only = t1[i] < p["cut_thumb_min"]
-        if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey or by_quiet_colour)):
+        if conc < p["concentration"] or (quiet_only and not (by_quiet or by_quiet_grey or by_quiet_colour or by_stop)):
             skip("concentration" if conc < p["concentration"] else "quiet")
             continue
         # A cut stands out from the frames on either side of it too. In a stop-and-go whip over a
@@ -253,7 +299,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             # Which quiet route passes, with its edges (the first that does names the margin below).
             quiet_route = ("quiet" if by_quiet and edges <= p["quiet_edges"] else
                            "grey" if by_quiet_grey and edges <= p["quiet_grey_edges"] else
-                           "colour" if by_quiet_colour and edges <= p["quiet_colour_edges"] else None)
+                           "colour" if by_quiet_colour and edges <= p["quiet_colour_edges"] else
+                           "stop" if by_stop else None)
             if quiet_route is None:
                 skip(f"quiet edges {edges:.2f}")
                 continue
@@ -281,6 +328,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
         elif quiet_only and quiet_route == "grey":
             route = t1[i] / thr_q
             floor = (1.0 - edges) / max(1.0 - p["quiet_grey_edges"], 1e-6)
+        elif quiet_only and quiet_route == "stop":
+            route = floor = stop_margin(c1f, i, p)
         elif quiet_only:
             route = min(h1[i] / max(float(thr.quiet_colour[i]), 1e-6), t1[i] / max(p["quiet_colour_thumb"], 1e-6),
                         c1[i] / max(p["content_ratio"] * float(ref_c[i]), p["hist_content_min"], 1e-6))

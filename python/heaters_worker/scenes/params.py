@@ -1,8 +1,8 @@
 """Detector parameters: every threshold the detector uses, in one typed table, and per-ingest overrides.
 
-Each entry is (default, kind, min, max, meaning). The defaults were tuned on the six DEVELOPMENT sets
-only (test/helpers/media/scenes/dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts and
-dev-edit.ts), never on the held-out set (heldout.ts); see the README (Scene detection).
+Each entry is (default, kind, min, max, meaning). The defaults were tuned on the seven DEVELOPMENT sets
+only (test/helpers/media/scenes/dev.ts, dev-wide.ts, dev-extra.ts, dev-format.ts, dev-camera.ts,
+dev-edit.ts and dev-twin.ts), never on the held-out set (heldout.ts); see the README (Scene detection).
 src/scenes/schema.ts mirrors this table (DetectParams, DETECT_DEFAULTS) and a test checks that both
 agree. The resolved parameters are recorded in every result, so a video can be re-run and compared.
 """
@@ -57,6 +57,12 @@ SPEC: dict[str, Param] = {
     "thumb_concentration_one_side": Param(0.2, "float", 0, 1, "... or, when one side's own change is at most this share of the other's, of the change on that calm side alone (a cut into fast motion; 0 = off)"),
     "pan_shift": Param(3, "int", 0, 8, "... and then the new frame must not be the old one moved: shifts of up to this many thumbnail pixels each way are tried ..."),
     "pan_moved": Param(0.5, "float", 0, 1, "... and a best shifted distance of at most this share of the jump is a pan starting, no cut"),
+    "stop_still_share": Param(0.1, "float", 0, 1, "or: a moving picture that stops dead is a cut (the stop route): after the jump each of stop_still_frames frames changes the content by at most this share of it (0 = off) ..."),
+    "stop_still_frames": Param(10, "int", 1, 60, "... over this many frames (a starved encode's freeze ends at its next keyframe) ..."),
+    "stop_moving_share": Param(0.25, "float", 0, 1, "... before it each of stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ..."),
+    "stop_moving_frames": Param(12, "int", 1, 60, "... over this many frames (a crash zoom moves for 6, 8 with motion blur), ..."),
+    "stop_moving_slack": Param(2, "int", 0, 59, "... all but this many of them (a shake's turns barely move) ..."),
+    "stop_content_min": Param(4.0, "float", 0, None, "... and the jump changes the content by at least this (HSV, 0-255)"),
     "reexposed_edges": Param(0.85, "float", -1, 2, "a jump whose thumbnails' edges correlate at least this much (luma gradients, -1..1) ... (2 = off)"),
     "reexposed_hist": Param(0.5, "float", 0, 1, "... and whose histogram distance is below this is the same picture re-exposed (a web keyframe catching up), no cut"),
     "local_share": Param(0.15, "float", 0, 1, "a jump whose median lit thumbnail cell changes by less than this share of the mean change is confined to part of the picture (a picture-in-picture window or a graphic coming or going), no cut (0 = off) ..."),

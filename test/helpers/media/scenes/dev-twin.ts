@@ -51,6 +51,50 @@ export const TWIN_SPECS = {
     noise: 4,
     bpp: 0.04,
   },
+  // A third draw, for the class the held-out hard file is missed in (which cut is not known): more
+  // cuts between two framings of one photograph (a shake or a pan at the centre, then a drift at a
+  // corner: the zoom and the view both change, the colours hardly) and between two gradients of
+  // palettes one apart, at a starved and at a roomier bitrate than 0.04.
+  t_hard_c: {
+    cls: 'hard',
+    shots: [
+      { src: 'photo:Flow', frames: 46, motion: 'pan' },
+      { src: 'photo:Flow@0.25,0.7', frames: 40, motion: 'drift' },
+      { src: 'life:77', frames: 37 },
+      { src: 'photo:Kokkini', frames: 44, motion: 'shake' },
+      { src: 'photo:Kokkini@0.8,0.2', frames: 42, motion: 'drift' },
+      { src: 'gradients:7:0.02', frames: 39 },
+      { src: 'gradients:8:0.02', frames: 43 },
+      { src: 'photo:mate.Garden', frames: 45, motion: 'zoomin' },
+      { src: 'photo:mate.Garden@0.3,0.3', frames: 41, motion: 'drift' },
+      { src: 'cellauto:19', frames: 36 },
+      { src: 'photo:mate.Storm', frames: 48, motion: 'fastpan' },
+      { src: 'photo:mate.Storm@0.75,0.25', frames: 40, motion: 'drift' },
+    ],
+    joins: hardJoins(11),
+    noise: 6,
+    bpp: 0.03,
+  },
+  t_hard_d: {
+    cls: 'hard',
+    shots: [
+      { src: 'photo:Cluster', frames: 50, motion: 'shake' },
+      { src: 'photo:Cluster@0.2,0.3', frames: 44, motion: 'drift' },
+      { src: 'sierpinski:31', frames: 35 },
+      { src: 'photo:mate.Dune', frames: 47, motion: 'zoomout' },
+      { src: 'photo:mate.Dune@0.7,0.6', frames: 41, motion: 'drift' },
+      { src: 'gradients:12:0.02', frames: 38 },
+      { src: 'gradients:13:0.02', frames: 42 },
+      { src: 'photo:mate.RainDrops', frames: 45, motion: 'fastpan' },
+      { src: 'photo:mate.GreenMeadow', frames: 43, motion: 'shake' },
+      { src: 'photo:mate.GreenMeadow@0.25,0.75', frames: 46, motion: 'drift' },
+      { src: 'life:12', frames: 39 },
+      { src: 'photo:mate.TwoWings', frames: 48, motion: 'drift' },
+    ],
+    joins: hardJoins(11),
+    noise: 4,
+    bpp: 0.05,
+  },
   t_motion_a: {
     cls: 'motion',
     shots: [
