@@ -128,6 +128,41 @@ export const TWIN_SPECS = {
     noise: 5,
     bpp: 0.04,
   },
+  // A third draw for motion (2.10.0), at other noise levels and bitrates.
+  t_motion_c: {
+    cls: 'motion',
+    shots: [
+      { src: 'photo:Flow', frames: 72, motion: 'shake' },
+      { src: 'gradients:13:0.12', frames: 98 },
+      { src: 'photo:mate.Storm', frames: 66, motion: 'fastpan' },
+      { src: 'testsrc2', frames: 58, motion: 'zoom', noise: 9 },
+      { src: 'gradients:8:0.005', frames: 125 },
+      { src: 'photo:Kokkini', frames: 78, motion: 'zoomin' },
+      { src: 'cellauto:71', frames: 52, motion: 'shake', noise: 9 },
+      { src: 'photo:mate.Wood', frames: 62, motion: 'fastpan' },
+      { src: 'photo:Cluster', frames: 88, motion: 'zoomout' },
+    ],
+    joins: hardJoins(8),
+    noise: 6,
+    bpp: 0.035,
+  },
+  t_motion_d: {
+    cls: 'motion',
+    shots: [
+      { src: 'photo:mate.Dune', frames: 68, motion: 'shake' },
+      { src: 'gradients:11:0.12', frames: 104 },
+      { src: 'photo:mate.Garden', frames: 74, motion: 'fastpan' },
+      { src: 'testsrc2', frames: 52, motion: 'zoom', noise: 7 },
+      { src: 'gradients:2:0.005', frames: 135 },
+      { src: 'photo:mate.Blinds', frames: 70, motion: 'zoomin' },
+      { src: 'life:29', frames: 57, motion: 'shake', noise: 7 },
+      { src: 'photo:mate.FreshFlower', frames: 64, motion: 'fastpan' },
+      { src: 'photo:mate.RainDrops', frames: 84, motion: 'zoomout' },
+    ],
+    joins: hardJoins(8),
+    noise: 3,
+    bpp: 0.05,
+  },
 } satisfies Record<string, VideoSpec>;
 export type TwinName = keyof typeof TWIN_SPECS;
 
