@@ -32,6 +32,7 @@ import math
 from typing import Any, NamedTuple, Optional
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .distance import (edge_correlation, hist_lags, lit_median_change, median_cell_change, outside_band, rolling_median,
                        shifted_dist, thumb_dist)
@@ -192,7 +193,6 @@ def stops(c1: np.ndarray, p: dict[str, Any]) -> np.ndarray:
     still, moving = int(p["stop_still_frames"]), int(p["stop_moving_frames"])
     if p["stop_still_share"] <= 0 or still < 1 or moving < 1 or n < still + moving + 1:
         return out
-    from numpy.lib.stride_tricks import sliding_window_view
     win_b = sliding_window_view(c1, moving)  # win_b[k] = c1[k:k+moving]: before frame k+moving
     win_a = sliding_window_view(c1, still)   # win_a[k] = c1[k:k+still]: after frame k-1
     i = np.arange(moving, n - still)
@@ -336,7 +336,7 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             floor = (1.0 - edges) / max(1.0 - p["quiet_colour_edges"], 1e-6)
         else:
             route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t,
-                        float(m1[i] / thr.wide[i]))
+                        float(m1[i] / thr.wide[i]), stop_margin(c1f, i, p) if by_stop else 0.0)
             floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
         margin = min(route, conc / max(p["concentration"], 1e-6), floor,
                      max(tc / max(p["thumb_concentration"], 1e-6), h1[i] / max(p["colour_cut_hist"], 1e-6)),
