@@ -122,7 +122,7 @@ async function main(): Promise<void> {
         }[setName];
         if (!ensure) throw new Error(`unknown set ${setName} (dev, devwide, devextra, devformat, devcamera, devedit, devtwin, heldout)`);
         const set: SceneSet = await ensure({ width, height, fps: 30, ffmpeg: FFMPEG });
-        if (!opts.json) process.stderr.write(`${setName} ${size}: ${set.dir} (${((performance.now() - t0) / 1000).toFixed(1)} s to build or load)\n`);
+        if (!opts.json) process.stderr.write(`${setName} ${size}: ${path.relative(process.cwd(), set.dir)} (${((performance.now() - t0) / 1000).toFixed(1)} s to build or load)\n`);
         await detect(argsFor(Object.values(set.videos)[0]!)); // warm: page cache, worker imports
         for (const v of Object.values(set.videos)) {
           const run = await paired(() => likeDecode(v), () => detect(argsFor(v)));

@@ -75,7 +75,7 @@ const DetectParamsShape = z.object({
     stop_still_share: z.number().min(0).max(1),
     /** ... over this many frames (a starved encode's freeze ends at its next keyframe) ... */
     stop_still_frames: z.number().int().min(1).max(60),
-    /** ... before it each of stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ... */
+    /** ... before it the stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ... */
     stop_moving_share: z.number().min(0).max(1),
     /** ... over this many frames (a crash zoom moves for 6, 8 with motion blur), ... */
     stop_moving_frames: z.number().int().min(1).max(60),

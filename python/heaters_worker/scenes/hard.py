@@ -120,8 +120,8 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
                ref_m: np.ndarray, by_stop: Optional[np.ndarray] = None) -> Thresholds:
     """The routes' thresholds for all frames at once, and the frames over one of them: the loop in
     hard_cuts visits only those (a few percent of the frames) and reads its thresholds here. m1 and
-    ref_m (the median cell's change and its local median) feed the wide route; by_stop (stops()) is
-    the stop route's frames (absent: none)."""
+    ref_m (the median cell's change and its local median) feed the wide route; by_stop (stop_margins()
+    at least 1) is the stop route's frames (absent: none)."""
     # float64 throughout: an array of float32 times a Python float stays float32 in numpy 1.x, and
     # the margins' ratios were defined on the doubles.
     c1, h1, t1, ref_c, ref_h, ref_t = (np.asarray(a, dtype=np.float64) for a in (c1, h1, t1, ref_c, ref_h, ref_t))
@@ -168,39 +168,29 @@ def thresholds(c1: np.ndarray, h1: np.ndarray, t1: np.ndarray, ref_c: np.ndarray
                       thr_qc, by_quiet_colour, thr_m, by_wide, by_stop, np.flatnonzero(ok).tolist())
 
 
-def stop_margin(c1: np.ndarray, i: int, p: dict[str, Any]) -> float:
-    """How far frame i passes the stop route (stops()): the smallest of its three tests' ratios."""
-    still, moving = int(p["stop_still_frames"]), int(p["stop_moving_frames"])
-    jump = float(c1[i])
-    slack = min(int(p["stop_moving_slack"]), moving - 1)
-    before = float(np.partition(np.asarray(c1[i - moving:i], dtype=np.float64), slack)[slack])
-    after = float(np.max(c1[i + 1:i + 1 + still]))
-    return min(jump / max(p["stop_content_min"], 1e-6), before / max(p["stop_moving_share"] * jump, 1e-6),
-               p["stop_still_share"] * jump / max(after, 1e-6))
-
-
-def stops(c1: np.ndarray, p: dict[str, Any]) -> np.ndarray:
-    """The stop route's frames: a picture that kept moving stops dead. All but stop_moving_slack of
-    the stop_moving_frames frames before frame i changed by at least stop_moving_share of i's
-    change (a shake's turns barely move), each of the
-    stop_still_frames after it by at most stop_still_share, and i's change is at least
-    stop_content_min. A camera in motion slows down over frames; a cut from a shaken or panned
-    framing to a still one of the same scene changes no more than the motion did, but after it
-    nothing moves. c1: the content change per frame, repeats filled (fill_repeats)."""
+def stop_margins(c1: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    """The stop route: a picture that kept moving stops dead. Per frame, how far it passes the
+    route, the smallest of three ratios (at least 1: it passes; 0 where the route is off or the
+    frame too near an end): its change against stop_content_min; the change of the frames before it
+    (all but stop_moving_slack of the stop_moving_frames, as a shake's turns barely move) against
+    stop_moving_share of its change; and stop_still_share of its change against the largest change
+    of the stop_still_frames after it. A camera in motion slows down over frames; a cut from a
+    shaken or panned framing to a still one of the same scene changes no more than the motion did,
+    but after it nothing moves. c1: the content change per frame, repeats filled (fill_repeats)."""
     c1 = np.asarray(c1, dtype=np.float64)
     n = c1.shape[0]
-    out = np.zeros(n, dtype=bool)
+    out = np.zeros(n)
     still, moving = int(p["stop_still_frames"]), int(p["stop_moving_frames"])
     if p["stop_still_share"] <= 0 or still < 1 or moving < 1 or n < still + moving + 1:
         return out
-    win_b = sliding_window_view(c1, moving)  # win_b[k] = c1[k:k+moving]: before frame k+moving
-    win_a = sliding_window_view(c1, still)   # win_a[k] = c1[k:k+still]: after frame k-1
     i = np.arange(moving, n - still)
     slack = min(int(p["stop_moving_slack"]), moving - 1)
-    before = np.partition(win_b[i - moving], slack, axis=1)[:, slack]  # all but `slack` frames moved
-    after = win_a[i + 1].max(axis=1)
-    out[i] = ((c1[i] >= p["stop_content_min"]) & (before >= p["stop_moving_share"] * c1[i])
-              & (after <= p["stop_still_share"] * c1[i]))
+    before = np.partition(sliding_window_view(c1, moving)[i - moving], slack, axis=1)[:, slack]
+    after = sliding_window_view(c1, still)[i + 1].max(axis=1)
+    jump = c1[i]
+    out[i] = np.minimum.reduce([jump / max(p["stop_content_min"], 1e-6),
+                                before / np.maximum(p["stop_moving_share"] * jump, 1e-6),
+                                p["stop_still_share"] * jump / np.maximum(after, 1e-6)])
     return out
 
 
@@ -224,7 +214,8 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
     wide_lag = int(p["concentration_lag"])
     ahead = wide_lag // 2  # the wide span is i-wide_lag+ahead .. i+ahead
     cuts = []
-    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m, stops(c1f, p))
+    stop = stop_margins(c1f, p)
+    thr = thresholds(c1, h1, t1, ref_c, ref_h, ref_t, p, keyframes, m1, ref_m, stop >= 1.0)
     for i in thr.candidates:
         thr_c, thr_h, thr_t = float(thr.content[i]), float(thr.hist[i]), float(thr.thumb[i])
         thr_q, thr_qh = float(thr.quiet_thumb[i]), float(thr.quiet_hist[i])
@@ -329,14 +320,14 @@ def hard_cuts(sig: Signals, p: dict[str, Any], keyframes: set[int], flash: Flash
             route = t1[i] / thr_q
             floor = (1.0 - edges) / max(1.0 - p["quiet_grey_edges"], 1e-6)
         elif quiet_only and quiet_route == "stop":
-            route = floor = stop_margin(c1f, i, p)
+            route = floor = float(stop[i])
         elif quiet_only:
             route = min(h1[i] / max(float(thr.quiet_colour[i]), 1e-6), t1[i] / max(p["quiet_colour_thumb"], 1e-6),
                         c1[i] / max(p["content_ratio"] * float(ref_c[i]), p["hist_content_min"], 1e-6))
             floor = (1.0 - edges) / max(1.0 - p["quiet_colour_edges"], 1e-6)
         else:
             route = max(c1[i] / thr_c, (h1[i] / thr_h) if c1[i] >= p["hist_content_min"] else 0.0, t1[i] / thr_t,
-                        float(m1[i] / thr.wide[i]), stop_margin(c1f, i, p) if by_stop else 0.0)
+                        float(m1[i] / thr.wide[i]), float(stop[i]) if by_stop else 0.0)
             floor = t1[i] / max(p["cut_thumb_min"], 1e-6)
         margin = min(route, conc / max(p["concentration"], 1e-6), floor,
                      max(tc / max(p["thumb_concentration"], 1e-6), h1[i] / max(p["colour_cut_hist"], 1e-6)),

@@ -59,7 +59,7 @@ SPEC: dict[str, Param] = {
     "pan_moved": Param(0.5, "float", 0, 1, "... and a best shifted distance of at most this share of the jump is a pan starting, no cut"),
     "stop_still_share": Param(0.1, "float", 0, 1, "or: a moving picture that stops dead is a cut (the stop route): after the jump each of stop_still_frames frames changes the content by at most this share of it (0 = off) ..."),
     "stop_still_frames": Param(10, "int", 1, 60, "... over this many frames (a starved encode's freeze ends at its next keyframe) ..."),
-    "stop_moving_share": Param(0.25, "float", 0, 1, "... before it each of stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ..."),
+    "stop_moving_share": Param(0.25, "float", 0, 1, "... before it the stop_moving_frames frames changed by at least this share of it (a camera slows down over frames; a cut from a shaken or panned framing to a still one of the same scene changes no more than the shake did) ..."),
     "stop_moving_frames": Param(12, "int", 1, 60, "... over this many frames (a crash zoom moves for 6, 8 with motion blur), ..."),
     "stop_moving_slack": Param(2, "int", 0, 59, "... all but this many of them (a shake's turns barely move) ..."),
     "stop_content_min": Param(4.0, "float", 0, None, "... and the jump changes the content by at least this (HSV, 0-255)"),
